@@ -1,0 +1,98 @@
+"""Command line: arguments only; the work is done by the package's steps."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .config import load_config
+from .report import render, summary
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .pipeline import check
+
+    config = load_config(args.root)
+    result = check(config, [Path(f) for f in args.files] or None)
+    github = os.environ.get("GITHUB_ACTIONS") == "true"
+    if result.problems:
+        print(render(result.problems, github=github), file=sys.stderr)
+    print(summary(result.problems, result.n_files), file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from .regions import load_city
+    from .schema import SCHEMA_FILE, schema_text
+    from .vocab import DATA, load_vocab
+
+    config = load_config(args.root)
+    text = schema_text(load_vocab(), load_city(config.kota_kode))
+    target = Path(str(DATA / SCHEMA_FILE))
+    if args.check:
+        if target.read_text(encoding="utf-8") != text:
+            print(f"{target} tidak sesuai kosakata; jalankan `python build_map.py schema`.",
+                  file=sys.stderr)
+            return 1
+        return 0
+    target.write_text(text, encoding="utf-8")
+    print(f"ditulis: {target}")
+    return 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .site import build_site
+
+    return build_site(load_config(args.root), strict=args.strict)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .site import serve_site
+
+    return serve_site(load_config(args.root), dev_addr=args.dev_addr)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="build_map.py",
+        description="Peta Kota Layak Anak: periksa data fasilitas dan bangun situsnya.",
+    )
+    p.add_argument("--root", default=str(ROOT), help="folder proyek (bawaan: folder build_map.py)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="PERINTAH")
+
+    c = sub.add_parser("check", help="periksa berkas fasilitas",
+                       description="Periksa semua berkas di facilities/ (atau BERKAS yang "
+                                   "disebut) dan laporkan setiap galat dengan baris dan kolomnya.")
+    c.add_argument("files", nargs="*", metavar="BERKAS", help="berkas atau folder yang diperiksa")
+    c.set_defaults(func=_cmd_check)
+
+    b = sub.add_parser("build", help="bangun situs ke site/",
+                       description="Periksa data, lalu bangun seluruh situs ke site/. site/ lama "
+                                   "hanya diganti bila pembangunan berhasil.")
+    b.add_argument("--strict", action="store_true", help="peringatan MkDocs dianggap galat")
+    b.set_defaults(func=_cmd_build)
+
+    s = sub.add_parser("serve", help="pratinjau langsung (memantau facilities/ dan content/)",
+                       description="Jalankan pratinjau yang memuat ulang otomatis saat berkas "
+                                   "fasilitas atau halaman berubah.")
+    s.add_argument("--dev-addr", default="127.0.0.1:8000", help="alamat:port (bawaan 127.0.0.1:8000)")
+    s.set_defaults(func=_cmd_serve)
+
+    sc = sub.add_parser("schema", help="tulis ulang JSON Schema dari kosakata",
+                        description="Buat ulang petakla/data/fasilitas.schema.json.")
+    sc.add_argument("--check", action="store_true", help="hanya periksa apakah sudah mutakhir")
+    sc.set_defaults(func=_cmd_schema)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("dihentikan.", file=sys.stderr)
+        return 130

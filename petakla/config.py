@@ -1,0 +1,62 @@
+"""The city and its settings, read from `[tool.petakla]` in pyproject.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    judul: str
+    kota_kode: str
+    kota_nama: str
+    batas: tuple[tuple[float, float], tuple[float, float]]
+    pusat: tuple[float, float]
+    zoom: int = 13
+    repositori: str = ""
+    cabang: str = "main"
+    tiles: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    tiles_attribution: str = (
+        '&copy; <a href="https://www.openstreetmap.org/copyright">kontributor OpenStreetMap</a>'
+    )
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def facilities_dir(self) -> Path:
+        return self.root / "facilities"
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def site_dir(self) -> Path:
+        return self.root / "site"
+
+    def in_bounds(self, lat: float, lon: float) -> bool:
+        (s, w), (n, e) = self.batas
+        return s <= lat <= n and w <= lon <= e
+
+
+_KNOWN = {"judul", "kota_kode", "kota_nama", "batas", "pusat", "zoom", "repositori", "cabang",
+          "tiles", "tiles_attribution"}
+
+
+def load_config(root: Path | str = ".", overrides: dict | None = None) -> Config:
+    """Read the project's configuration; `overrides` lets tests build another city or setting."""
+    root = Path(root).resolve()
+    with open(root / "pyproject.toml", "rb") as fh:
+        table = dict(tomllib.load(fh).get("tool", {}).get("petakla", {}))
+    table.update(overrides or {})
+    known = {k: v for k, v in table.items() if k in _KNOWN}
+    (s, w), (n, e) = known.pop("batas")
+    return Config(
+        root=root,
+        batas=((float(s), float(w)), (float(n), float(e))),
+        pusat=(float(known.pop("pusat")[0]), float(table["pusat"][1])),
+        extra={k: v for k, v in table.items() if k not in _KNOWN},
+        **known,
+    )

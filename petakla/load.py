@@ -1,0 +1,237 @@
+"""Read record files safely, keeping the line and column of every key and value.
+
+YAML is composed (never constructed) by PyYAML's safe composer; this module then turns the
+node tree into plain Python values itself, so it can refuse what a facility record never
+needs and an attacker might use: custom tags, anchors/aliases (alias bombs), merge keys and
+duplicate keys. No input makes it raise: every failure becomes a Problem.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .report import Problem, display_path
+
+MAX_BYTES = 256 * 1024  # a record is a few hundred bytes; anything this large is a mistake
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_ALLOWED_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class Document:
+    """One record file: its values, where each sits, and what went wrong reading it."""
+
+    path: Path
+    display: str
+    data: Any = None
+    value_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.path.stem
+
+    def position(self, path: Path_, key: bool = False) -> tuple[int, int]:
+        """Line and column of a value (or of its key), else of its nearest ancestor."""
+        marks = self.key_marks if key else self.value_marks
+        while path:
+            if path in marks:
+                return marks[path]
+            if path in self.value_marks:
+                return self.value_marks[path]
+            path = path[:-1]
+        return self.value_marks.get((), (1, 1))
+
+    def problem(self, path: Path_, message: str, severity: str = "error", key: bool = False) -> None:
+        line, col = self.position(path, key=key)
+        dotted = ".".join(str(p) for p in path)
+        self.problems.append(Problem(self.display, line, col, severity, dotted, message))
+
+
+class _Refused(Exception):
+    def __init__(self, node: Node, message: str, path: Path_ = ()):
+        super().__init__(message)
+        self.node = node
+        self.message = message
+        self.path = path  # the field the refused value belongs to
+
+
+def _mark(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Converter:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.seen: dict[int, Path_] = {}  # node -> where it was first read
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def convert(self, node: Node, path: Path_) -> Any:
+        if id(node) in self.seen:  # an alias: report it at its anchor, where the node sits
+            raise _Refused(node, "anchor/alias YAML (& dan *) tidak diizinkan; tulis nilainya "
+                                 "langsung.", self.seen[id(node)])
+        self.seen[id(node)] = path
+        self.doc.value_marks[path] = _mark(node)
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                raise _Refused(node, f"tag YAML '{node.tag}' tidak diizinkan; hapus tag tersebut.",
+                          path)
+            return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
+        if node.tag not in _ALLOWED_SCALAR_TAGS:
+            raise _Refused(node, f"tag YAML '{node.tag}' tidak diizinkan; hapus tag tersebut.",
+                          path)
+        try:
+            value = self.constructor.construct_object(node)
+        except (ValueError, yaml.YAMLError):
+            raise _Refused(node, f"nilai '{node.value}' tidak dapat dibaca; periksa penulisannya.",
+                          path) from None
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            return value.isoformat()  # records stay JSON-like; dates are checked as text
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _Refused(node, "angka tak hingga atau NaN tidak diizinkan; tulis angka biasa.",
+                          path)
+        return value
+
+    def _mapping(self, node: MappingNode, path: Path_) -> dict:
+        if node.tag != "tag:yaml.org,2002:map":
+            raise _Refused(node, f"tag YAML '{node.tag}' tidak diizinkan; hapus tag tersebut.",
+                          path)
+        result: dict[str, Any] = {}
+        first_seen: dict[str, tuple[int, int]] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Refused(key_node, "kunci harus berupa teks biasa (tanpa <<, daftar atau "
+                                         "peta).", path)
+            key = str(key_node.value)
+            if key in first_seen:
+                line = first_seen[key][0]
+                self.doc.problems.append(Problem(
+                    self.doc.display, *_mark(key_node), "error",
+                    ".".join(str(p) for p in path + (key,)),
+                    f"kunci '{key}' ditulis dua kali (pertama di baris {line}); hapus salah satunya.",
+                ))
+                continue
+            first_seen[key] = _mark(key_node)
+            self.doc.key_marks[path + (key,)] = _mark(key_node)
+            result[key] = self.convert(value_node, path + (key,))
+        return result
+
+
+_TAB_HINT = "ada karakter tab; gunakan spasi untuk indentasi."
+_COLON_HINT = ("ada titik dua (:) di tempat yang salah; apit teks yang memuat ': ' dengan "
+               "tanda kutip.")
+# Keys are PyYAML's wording and, for the same problem, libyaml's (CSafeLoader is used when
+# available, and its messages differ).
+_PROBLEM_HINTS = {
+    "found character '\\t' that cannot start any token": _TAB_HINT,
+    "found a tab character that violates indentation": _TAB_HINT,
+    "mapping values are not allowed here": _COLON_HINT,
+    "mapping values are not allowed in this context": _COLON_HINT,
+    "but found another document": "berkas hanya boleh berisi satu dokumen (hapus '---' kedua).",
+    "could not find expected ':'": "ada baris tanpa titik dua (:) sesudah nama kunci.",
+    "did not find expected ',' or ']'": "daftar [ ... ] belum ditutup dengan ']' atau "
+                                        "isinya tidak dipisah koma.",
+}
+
+
+def _yaml_error(doc: Document, exc: yaml.YAMLError, text: str = "") -> None:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = str(getattr(exc, "problem", "") or exc).strip()
+    hint = _PROBLEM_HINTS.get(problem)
+    lines = text.split("\n")
+    if (hint is None and problem == "found character that cannot start any token"
+            and line <= len(lines) and lines[line - 1][col - 1:col] == "\t"):
+        hint = _TAB_HINT  # libyaml does not name the character
+    context_mark = getattr(exc, "context_mark", None)
+    if (getattr(exc, "context", None) == "while scanning a quoted scalar" and context_mark
+            and problem in ("found unexpected end of stream",
+                            "found unexpected document indicator")):
+        hint = "tanda kutip ini tidak ditutup; tambahkan tanda kutip penutup yang sama."
+        line, col = context_mark.line + 1, context_mark.column + 1
+    message = hint or f"YAML tidak dapat dibaca ({problem}); periksa indentasi dan tanda kutip."
+    doc.problems.append(Problem(doc.display, line, col, "error", "", message))
+
+
+def decode(doc: Document, raw: bytes) -> str | None:
+    if len(raw) > MAX_BYTES:
+        doc.problem((), f"berkas terlalu besar ({len(raw):,} bita; paling besar {MAX_BYTES:,}); "
+                        "satu berkas hanya untuk satu fasilitas.")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        # in characters, like YAML marks: what precedes the bad byte is valid UTF-8
+        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8")) + 1
+        doc.problems.append(Problem(doc.display, line, col, "error", "",
+                                    "berkas bukan UTF-8; simpan ulang dengan pengodean UTF-8."))
+        return None
+    if text.startswith("\ufeff"):
+        doc.problem((), "berkas diawali BOM; simpan sebagai UTF-8 tanpa BOM "
+                        "(atau jalankan `python build_map.py fmt`).", severity="warning")
+        text = text[1:]
+    if "\x00" in text:
+        doc.problem((), "berkas memuat karakter NUL; ini bukan berkas teks YAML.")
+        return None
+    return text
+
+
+def load_document(path: Path, root: Path) -> Document:
+    doc = Document(path=path, display=display_path(path, root))
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        doc.problem((), f"berkas tidak dapat dibaca ({exc.strerror}).")
+        return doc
+    text = decode(doc, raw)
+    if text is None:
+        return doc
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        _yaml_error(doc, exc, text)
+        return doc
+    except (ValueError, RecursionError) as exc:  # e.g. absurdly deep nesting
+        doc.problem((), f"YAML tidak dapat dibaca ({type(exc).__name__}).")
+        return doc
+    if node is None:
+        doc.problem((), "berkas kosong; isi dengan data satu fasilitas (lihat panduan kontributor).")
+        return doc
+    try:
+        doc.data = _Converter(doc).convert(node, ())
+    except _Refused as exc:
+        line, col = _mark(exc.node)
+        doc.problems.append(Problem(doc.display, line, col, "error",
+                                    ".".join(str(p) for p in exc.path), exc.message))
+        doc.data = None
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:  # e.g. 2025-13-45 as a date
+        doc.problem((), f"nilai tidak dapat dibaca ({exc}); periksa penulisannya.")
+        doc.data = None
+    return doc
+
+
+def record_paths(target: Path) -> list[Path]:
+    """Every record file in a folder (sorted), or the file itself."""
+    if target.is_dir():
+        return sorted(p for p in target.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+    return [target]

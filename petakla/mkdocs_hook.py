@@ -1,0 +1,44 @@
+"""Thin MkDocs hook: adds the pipeline's generated files to the build, and makes
+`mkdocs serve` rebuild when records or the package's data change. All logic is in site.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from petakla.config import load_config
+from petakla.site import RecordErrors, generate
+
+
+def _project(config) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+def on_files(files: Files, config) -> Files:
+    try:
+        generated = generate(load_config(_project(config)))
+    except RecordErrors as exc:
+        raise PluginError(f"data fasilitas bermasalah:\n{exc}") from None
+    for uri, content in sorted(generated.items()):
+        # Facility pages are reached from lists and the map, never through the site navigation
+        # (thousands of nav entries make Material's build minutes long).
+        inclusion = (InclusionLevel.NOT_IN_NAV if uri.endswith(".md") and uri.count("/") >= 1
+                     and not uri.endswith("/index.md") else InclusionLevel.UNDEFINED)
+        if isinstance(content, Path):
+            f = File.generated(config, uri, abs_src_path=str(content), inclusion=inclusion)
+        else:
+            f = File.generated(config, uri, content=content, inclusion=inclusion)
+        if uri in files.src_uris:
+            files.remove(files.get_file_from_path(uri))
+        files.append(f)
+    return files
+
+
+def on_serve(server, config, builder):
+    root = _project(config)
+    server.watch(str(root / "facilities"))
+    server.watch(str(Path(__file__).parent / "data"))
+    server.watch(str(Path(__file__).parent / "templates"))
+    return server

@@ -1,0 +1,135 @@
+"""Markdown pages generated from the records: home, map, one per facility, kecamatan and
+kategori, and the open data page. Record text only ever lands inside HTML blocks, escaped by
+Jinja's autoescape, so Markdown never interprets it and no markup from a record survives."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from urllib.parse import quote
+
+from jinja2 import ChainableUndefined, Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from .assets import icon_svg
+from .config import Config
+from .export import FIELDS
+from .maps import mini_map_src
+from .model import Facility
+from .regions import City
+from .schema import AKSES, SEKTOR, STATUS
+from .vocab import Vocab
+
+_DAYS = {"Mo": "Sen", "Tu": "Sel", "We": "Rab", "Th": "Kam", "Fr": "Jum", "Sa": "Sab",
+         "Su": "Min", "PH": "libur nasional", "off": "tutup"}
+
+
+def jam_buka_text(value: str) -> str:
+    """OpenStreetMap day names in Indonesian, for people (the raw value is shown too)."""
+    return re.sub(r"\b(Mo|Tu|We|Th|Fr|Sa|Su|PH|off)\b", lambda m: _DAYS[m.group(1)], value)
+
+
+def meta_text(value: str, limit: int = 160) -> Markup:
+    """A front-matter string safe in any theme slot (titles and meta tags are printed raw by
+    MkDocs themes): no markup characters, quoted as JSON (valid YAML)."""
+    text = re.sub(r"[<>&\"'`\\\x00-\x1f\x7f]", " ", value)
+    text = " ".join(text.split())[:limit] or "Fasilitas"
+    return Markup(json.dumps(text, ensure_ascii=False)[1:-1])
+
+
+def _env() -> Environment:
+    env = Environment(loader=PackageLoader("petakla", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      undefined=ChainableUndefined, keep_trailing_newline=True,
+                      trim_blocks=False, lstrip_blocks=False)
+    env.globals.update(icon=lambda name, size=24: Markup(icon_svg(name, size)),
+                       status=STATUS, sektor=SEKTOR, akses=AKSES)
+    return env
+
+
+def _sorted(items: list[Facility]) -> list[Facility]:
+    return sorted(items, key=lambda f: (f.nama.casefold(), f.id))
+
+
+def facility_page(env: Environment, f: Facility, vocab: Vocab) -> str:
+    d = f.data
+    phone = re.sub(r"[^0-9+]", "", (d.get("kontak") or {}).get("telepon", ""))
+    return env.get_template("fasilitas.md.j2").render(
+        f=f, root="../../",
+        title=meta_text(f.nama),
+        description=meta_text(f"{f.category.label} di Kelurahan {f.kelurahan.nama}, "
+                              f"Kecamatan {f.kelurahan.kecamatan.nama}"),
+        lat=f"{f.lat:.6f}" if f.lat is not None else "",
+        lon=f"{f.lon:.6f}" if f.lon is not None else "",
+        mini_src=mini_map_src(f, "../../") if f.has_location else "",
+        jam_buka=jam_buka_text(d.get("jam_buka", "")),
+        amenities=[vocab.amenitas[a] for a in d.get("fasilitas", [])],
+        tel=phone,
+        sumber_url=bool(re.match(r"^https?://\S+$", d.get("sumber", ""))),
+    )
+
+
+def generate_pages(config: Config, vocab: Vocab, city: City,
+                   facilities: list[Facility]) -> dict[str, str]:
+    env = _env()
+    public = [f for f in facilities if not f.protected]
+    protected = [f for f in facilities if f.protected]
+    by_cat: dict[str, list[Facility]] = defaultdict(list)
+    by_kel: dict[str, list[Facility]] = defaultdict(list)
+    for f in public:
+        by_cat[f.category.slug].append(f)
+        by_kel[f.kelurahan.kode].append(f)
+    common = {"kota": config.kota_nama, "judul": config.judul}
+    pages: dict[str, str] = {}
+
+    pages["index.md"] = env.get_template("beranda.md.j2").render(
+        **common, total=len(public),
+        belum=sum(1 for f in public if not f.verified),
+        per_kategori=[(c, len(by_cat[c.slug])) for c in vocab.categories.values()],
+        per_kecamatan=[(kc, sum(len(by_kel[k.kode]) for k in city.kelurahan_in(kc)))
+                       for kc in city.kecamatan],
+    )
+    pages["peta/index.md"] = env.get_template("peta.md.j2").render(**common)
+    for f in public:
+        pages[f"fasilitas/{f.id}.md"] = facility_page(env, f, vocab)
+
+    rows = []
+    for kc in city.kecamatan:
+        kels = city.kelurahan_in(kc)
+        groups = [(k, _sorted(by_kel[k.kode])) for k in kels]
+        n = sum(len(items) for _, items in groups)
+        rows.append({"kc": kc, "n_kel": len(kels), "n": n,
+                     "kosong": sum(1 for _, items in groups if not items)})
+        pages[f"kecamatan/{kc.slug}.md"] = env.get_template("kecamatan.md.j2").render(
+            **common, kc=kc, groups=groups, n=n, root="../../")
+    pages["kecamatan/index.md"] = env.get_template("kecamatan_index.md.j2").render(
+        **common, kecamatan=rows, n_kelurahan=len(city.kelurahan))
+
+    by_klaster = defaultdict(list)
+    for cat in vocab.categories.values():
+        by_klaster[cat.klaster.slug].append((cat, len(by_cat[cat.slug])))
+    pages["kategori/index.md"] = env.get_template("kategori_index.md.j2").render(
+        **common, by_klaster=[(vocab.klaster[k], by_klaster[k]) for k in vocab.klaster
+                              if by_klaster[k]])
+    contacts = _sorted(by_cat.get("uptd-ppa", []))
+    protected_count = Counter(f.kelurahan.kecamatan.kode for f in protected)
+    for cat in vocab.categories.values():
+        items = _sorted(by_cat[cat.slug])
+        groups = [(kc, [f for f in items if f.kelurahan.kecamatan == kc])
+                  for kc in city.kecamatan]
+        pages[f"kategori/{cat.slug}.md"] = env.get_template("kategori.md.j2").render(
+            **common, cat=cat, items=items, root="../../",
+            groups=[(kc, g) for kc, g in groups if g], contacts=contacts,
+            protected_counts=[(kc, protected_count[kc.kode]) for kc in city.kecamatan],
+        )
+    pages["data/index.md"] = env.get_template("data.md.j2").render(
+        **common, fields=FIELDS, total=sum(1 for f in public if f.has_location))
+    return pages
+
+
+def page_url(uri: str) -> str:
+    """Directory URL of a generated Markdown page (as MkDocs' use_directory_urls makes it)."""
+    stem = uri.removesuffix(".md")
+    stem = stem.removesuffix("index").rstrip("/")
+    return quote(f"{stem}/" if stem else "")

