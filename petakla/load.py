@@ -135,20 +135,25 @@ class _Converter:
         return result
 
 
-_TAB_HINT = "ada karakter tab; gunakan spasi untuk indentasi."
-_COLON_HINT = ("ada titik dua (:) di tempat yang salah; apit teks yang memuat ': ' dengan "
-               "tanda kutip.")
-# Keys are PyYAML's wording and, for the same problem, libyaml's (CSafeLoader is used when
-# available, and its messages differ).
+_TAB_HINT = ("ada karakter tab; gunakan spasi untuk indentasi.", False)
+_COLON_HINT = ("ada titik dua (:) di tempat yang salah; periksa indentasi baris ini, atau apit "
+               "teks yang memuat ': ' dengan tanda kutip.", False)
+_UNCLOSED_QUOTE = ("tanda kutip ini tidak ditutup; tambahkan tanda kutip penutup yang sama.", True)
+# problem -> (what to do, whether to point at the context mark, i.e. where the construct that
+# went wrong starts). Keys are PyYAML's wording and, for the same problem, libyaml's
+# (CSafeLoader is used when available, and its messages differ).
 _PROBLEM_HINTS = {
     "found character '\\t' that cannot start any token": _TAB_HINT,
     "found a tab character that violates indentation": _TAB_HINT,
     "mapping values are not allowed here": _COLON_HINT,
     "mapping values are not allowed in this context": _COLON_HINT,
-    "but found another document": "berkas hanya boleh berisi satu dokumen (hapus '---' kedua).",
-    "could not find expected ':'": "ada baris tanpa titik dua (:) sesudah nama kunci.",
-    "did not find expected ',' or ']'": "daftar [ ... ] belum ditutup dengan ']' atau "
-                                        "isinya tidak dipisah koma.",
+    "but found another document": (
+        "berkas hanya boleh berisi satu dokumen (hapus '---' kedua).", False),
+    "could not find expected ':'": (
+        "baris ini tidak punya titik dua (:) sesudah nama kunci; tulis `kunci: nilai`.", True),
+    "did not find expected ',' or ']'": (
+        "daftar [ ... ] ini belum ditutup dengan ']' atau isinya tidak dipisah koma; "
+        "periksa tanda kurung dan komanya.", True),
 }
 
 
@@ -161,13 +166,15 @@ def _yaml_error(doc: Document, exc: yaml.YAMLError, text: str = "") -> None:
     if (hint is None and problem == "found character that cannot start any token"
             and line <= len(lines) and lines[line - 1][col - 1:col] == "\t"):
         hint = _TAB_HINT  # libyaml does not name the character
-    context_mark = getattr(exc, "context_mark", None)
-    if (getattr(exc, "context", None) == "while scanning a quoted scalar" and context_mark
+    if (getattr(exc, "context", None) == "while scanning a quoted scalar"
             and problem in ("found unexpected end of stream",
                             "found unexpected document indicator")):
-        hint = "tanda kutip ini tidak ditutup; tambahkan tanda kutip penutup yang sama."
+        hint = _UNCLOSED_QUOTE
+    context_mark = getattr(exc, "context_mark", None)
+    if hint and hint[1] and context_mark:
         line, col = context_mark.line + 1, context_mark.column + 1
-    message = hint or f"YAML tidak dapat dibaca ({problem}); periksa indentasi dan tanda kutip."
+    message = (hint[0] if hint else
+               f"YAML tidak dapat dibaca ({problem}); periksa indentasi dan tanda kutip.")
     doc.problems.append(Problem(doc.display, line, col, "error", "", message))
 
 
@@ -191,7 +198,8 @@ def decode(doc: Document, raw: bytes) -> str | None:
                         "(atau jalankan `python build_map.py fmt`).", severity="warning")
         text = text[1:]
     if "\x00" in text:
-        doc.problem((), "berkas memuat karakter NUL; ini bukan berkas teks YAML.")
+        doc.problem((), "berkas memuat karakter NUL; ini bukan berkas teks YAML. Simpan ulang "
+                        "sebagai teks biasa (UTF-8).")
         return None
     return text
 

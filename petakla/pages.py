@@ -30,6 +30,12 @@ def jam_buka_text(value: str) -> str:
     return re.sub(r"\b(Mo|Tu|We|Th|Fr|Sa|Su|PH|off)\b", lambda m: _DAYS[m.group(1)], value)
 
 
+def source_parts(text: str) -> list[tuple[str, bool]]:
+    """Split a `sumber` into plain text and http(s) links, so each URL can be a link."""
+    parts = re.split(r"(https?://[^\s;,<>\"']+)", text)
+    return [(part, i % 2 == 1) for i, part in enumerate(parts) if part]
+
+
 def meta_text(value: str, limit: int = 160) -> Markup:
     """A front-matter string safe in any theme slot (titles and meta tags are printed raw by
     MkDocs themes): no markup characters, quoted as JSON (valid YAML)."""
@@ -66,7 +72,7 @@ def facility_page(env: Environment, f: Facility, vocab: Vocab) -> str:
         jam_buka=jam_buka_text(d.get("jam_buka", "")),
         amenities=[vocab.amenitas[a] for a in d.get("fasilitas", [])],
         tel=phone,
-        sumber_url=bool(re.match(r"^https?://\S+$", d.get("sumber", ""))),
+        sumber=source_parts(d.get("sumber", "")),
     )
 
 

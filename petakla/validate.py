@@ -110,7 +110,7 @@ def _schema_problem(doc: Document, err: ValidationError) -> None:
     elif kw in ("minimum", "maximum"):
         doc.problem(path, f"nilai {_show(value)} di luar batas "
                           f"({'paling kecil' if kw == 'minimum' else 'paling besar'} "
-                          f"{err.validator_value}).")
+                          f"{err.validator_value}); perbaiki angkanya.")
     elif kw == "pattern":
         hints = {
             "situs": "harus alamat web lengkap yang diawali https:// atau http://.",
@@ -205,7 +205,8 @@ def _check_verifikasi(doc: Document, today: datetime.date) -> None:
     try:
         day = datetime.date.fromisoformat(text)
     except ValueError:
-        doc.problem(("verifikasi", "tanggal"), f"tanggal '{text}' tidak ada di kalender.")
+        doc.problem(("verifikasi", "tanggal"), f"tanggal '{text}' tidak ada di kalender; "
+                                               "periksa tanggal dan bulannya.")
         return
     if day > today:
         doc.problem(("verifikasi", "tanggal"), f"tanggal {text} belum terjadi; tulis tanggal "

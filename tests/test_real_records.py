@@ -1,0 +1,58 @@
+"""The real records in facilities/: they pass `check`, cover what the site promises, and each
+point lies in its declared kelurahan (checked against ../shared/geo when it is present)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from petakla.config import load_config
+from petakla.pipeline import check
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_GEO = ROOT.parent / "shared" / "geo"
+
+
+@pytest.fixture(scope="module")
+def real():
+    return check(load_config(ROOT))
+
+
+def test_real_records_have_no_errors(real):
+    assert real.ok, "\n".join(p.format() for p in real.problems)
+    assert real.n_files == len(real.facilities) >= 20
+
+
+def test_real_records_cover_six_categories_and_every_kecamatan(real):
+    categories = Counter(f.category.slug for f in real.facilities)
+    kecamatan = {f.kelurahan.kecamatan.nama for f in real.facilities}
+    assert len(categories) >= 6, categories
+    assert kecamatan == {"Banjarmasin Selatan", "Banjarmasin Timur", "Banjarmasin Barat",
+                         "Banjarmasin Utara", "Banjarmasin Tengah"}
+
+
+def test_real_records_cite_a_source_and_are_not_claimed_verified(real):
+    for f in real.facilities:
+        assert len(f.data["sumber"]) >= 10, f.id
+        # Nobody has checked these places on site yet: none may claim it.
+        assert f.verified is None, f.id
+
+
+def test_real_points_lie_in_their_declared_kelurahan(real):
+    path = SHARED_GEO / "banjarmasin_kelurahan.geojson"
+    if not path.exists():
+        pytest.skip(f"reference polygons not present at {path} (../shared/geo is optional)")
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    polygons = gpd.read_file(path).set_index("kode")
+    misplaced = []
+    for f in real.facilities:
+        if f.lat is None:
+            continue
+        polygon = polygons.loc[f.kelurahan.kode, "geometry"]
+        if not polygon.contains(Point(f.lon, f.lat)):
+            misplaced.append(f"{f.file}: [{f.lat}, {f.lon}] not in {f.kelurahan.nama}")
+    assert not misplaced, "\n".join(misplaced)
