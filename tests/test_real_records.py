@@ -56,3 +56,19 @@ def test_real_points_lie_in_their_declared_kelurahan(real):
         if not polygon.contains(Point(f.lon, f.lat)):
             misplaced.append(f"{f.file}: [{f.lat}, {f.lon}] not in {f.kelurahan.nama}")
     assert not misplaced, "\n".join(misplaced)
+
+
+def test_real_site_builds_with_every_record(real, tmp_path):
+    import json
+
+    from petakla.site import build_site
+
+    site = tmp_path / "site"
+    assert build_site(load_config(ROOT), strict=True, site_dir=site) == 0
+    data = json.loads((site / "peta" / "fasilitas.json").read_text(encoding="utf-8"))
+    assert sorted(row[0] for row in data["baris"]) == sorted(f.id for f in real.facilities)
+    for f in real.facilities:
+        page = (site / "fasilitas" / f.id / "index.html").read_text(encoding="utf-8")
+        assert "Belum diverifikasi" in page, f.id
+    geojson = json.loads((site / "data" / "fasilitas.geojson").read_text(encoding="utf-8"))
+    assert len(geojson["features"]) == len(real.facilities)
