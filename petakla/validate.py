@@ -173,7 +173,8 @@ def _check_jam_buka(doc: Document) -> None:
 
 def _check_usia(doc: Document) -> None:
     usia = doc.data.get("usia")
-    if (isinstance(usia, list) and len(usia) == 2 and all(isinstance(v, int) for v in usia)
+    if (isinstance(usia, list) and len(usia) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in usia)
             and usia[0] > usia[1]):
         doc.problem(("usia",), f"usia terendah ({usia[0]}) lebih besar dari usia tertinggi "
                                f"({usia[1]}); tukar urutannya.")
@@ -217,7 +218,8 @@ def _check_verifikasi(doc: Document, today: datetime.date) -> None:
 
 
 def _check_protected(doc: Document, vocab: Vocab) -> None:
-    cat = vocab.categories.get(doc.data.get("kategori"))
+    kategori = doc.data.get("kategori")
+    cat = vocab.categories.get(kategori) if isinstance(kategori, str) else None  # may be a list
     if cat is None or not cat.dilindungi:
         return
     for key in ("lokasi", "alamat", "kontak"):

@@ -1,0 +1,73 @@
+"""Shared pytest fixtures (add yours; keep the existing ones)."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+INVALID = REPO / "tests" / "fixtures" / "invalid"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A throwaway project root: a copy of the repository's pyproject.toml (the city and its
+    settings) and an empty facilities/ folder."""
+    root = tmp_path / "proyek"
+    (root / "facilities").mkdir(parents=True)
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    return root
+
+
+@pytest.fixture(scope="session")
+def invalid_expectations() -> dict[str, list[dict]]:
+    """tests/fixtures/invalid/expectations.csv: fixture stem -> its expected problems, each
+    {line, col, severity, field, contains} (line and col as int)."""
+    with open(INVALID / "expectations.csv", encoding="utf-8", newline="") as fh:
+        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
+        table: dict[str, list[dict]] = {}
+        for row in rows:
+            row = dict(row, line=int(row["line"]), col=int(row["col"]))
+            table.setdefault(row.pop("fixture"), []).append(row)
+    return table
+
+
+@pytest.fixture(scope="session")
+def checked_name():
+    """The file name an invalid fixture is checked under (see expectations.csv): ids must be
+    slugs, so `nama_missing` is checked as `nama-missing.yml`."""
+
+    def name(stem: str) -> str:
+        return "File_Name.yml" if stem == "root_bad_filename" else stem.replace("_", "-") + ".yml"
+
+    return name
+
+
+# --- site tests (tests/test_site_build.py, tests/test_browser.py) ---------------------------
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory):
+    """A project made of the repository's configuration and content plus the records in
+    tests/fixtures/site/, built once per session with the real pipeline and MkDocs (strict)."""
+    from helpers_site import FIXTURE_RECORDS, PROTECTED_ID, FixtureSite, make_project
+
+    from petakla.config import load_config
+    from petakla.site import build_site
+
+    root = make_project(tmp_path_factory.mktemp("situs") / "proyek")
+    assert build_site(load_config(root), strict=True) == 0, "the fixture site did not build"
+    ids = tuple(sorted(p.stem for p in FIXTURE_RECORDS.glob("*.yml") if p.stem != PROTECTED_ID))
+    return FixtureSite(root=root, site=root / "site", public_ids=ids)
+
+
+@pytest.fixture(scope="session")
+def site_url(fixture_site):
+    """Base URL ('http://127.0.0.1:PORT/') of a real HTTP server serving the fixture site."""
+    from helpers_site import serve
+
+    with serve(fixture_site.site) as url:
+        yield url
