@@ -17,12 +17,18 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from .pipeline import check
 
     config = load_config(args.root)
-    result = check(config, [Path(f) for f in args.files] or None)
+    result = check(config, [Path(f) for f in args.files] or None, strict=args.strict)
     github = os.environ.get("GITHUB_ACTIONS") == "true"
     if result.problems:
         print(render(result.problems, github=github), file=sys.stderr)
     print(summary(result.problems, result.n_files), file=sys.stderr)
     return 0 if result.ok else 1
+
+
+def _cmd_geocode(args: argparse.Namespace) -> int:
+    from .geocode import run_geocode
+
+    return run_geocode(load_config(args.root))
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -68,7 +74,16 @@ def parser() -> argparse.ArgumentParser:
                        description="Periksa semua berkas di facilities/ (atau BERKAS yang "
                                    "disebut) dan laporkan setiap galat dengan baris dan kolomnya.")
     c.add_argument("files", nargs="*", metavar="BERKAS", help="berkas atau folder yang diperiksa")
+    c.add_argument("--strict", action="store_true",
+                   help="titik perkiraan (tengah kelurahan) dianggap galat, bukan peringatan")
     c.set_defaults(func=_cmd_check)
+
+    g = sub.add_parser("geocode", help="cari koordinat alamat (Nominatim) ke cache",
+                       description="Cari koordinat setiap fasilitas tanpa `lokasi` yang alamatnya "
+                                   "belum ada di facilities/_geocode-cache.json, paling banyak "
+                                   "satu permintaan per detik. Hasil disimpan setelah setiap "
+                                   "pencarian; check dan build hanya membaca cache.")
+    g.set_defaults(func=_cmd_geocode)
 
     b = sub.add_parser("build", help="bangun situs ke site/",
                        description="Periksa data, lalu bangun seluruh situs ke site/. site/ lama "

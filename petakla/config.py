@@ -22,6 +22,11 @@ class Config:
     tiles_attribution: str = (
         '&copy; <a href="https://www.openstreetmap.org/copyright">kontributor OpenStreetMap</a>'
     )
+    # Geocoding (`python build_map.py geocode`): the Nominatim endpoint and its timeout (s).
+    geocoder_url: str = "https://nominatim.openstreetmap.org"
+    geocoder_timeout: float = 10.0
+    # Optional GeoJSON of kelurahan polygons (property `kode`), relative to the project root.
+    batas_kelurahan: str = ""
     extra: dict = field(default_factory=dict)
 
     @property
@@ -33,6 +38,10 @@ class Config:
         return self.root / "content"
 
     @property
+    def geocode_cache(self) -> Path:
+        return self.facilities_dir / "_geocode-cache.json"
+
+    @property
     def site_dir(self) -> Path:
         return self.root / "site"
 
@@ -42,7 +51,7 @@ class Config:
 
 
 _KNOWN = {"judul", "kota_kode", "kota_nama", "batas", "pusat", "zoom", "repositori", "cabang",
-          "tiles", "tiles_attribution"}
+          "tiles", "tiles_attribution", "geocoder_url", "geocoder_timeout", "batas_kelurahan"}
 
 
 def load_config(root: Path | str = ".", overrides: dict | None = None) -> Config:

@@ -7,14 +7,16 @@ be published and every problem found, in file order.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import Config
+from .geo import Boundaries, BoundaryError, load_boundaries
+from .geocode import CacheError, load_cache, query_for
 from .load import Document, load_document, record_paths
 from .model import Facility
 from .regions import City, load_city
-from .report import Problem, errors
+from .report import Problem, display_path, errors
 from .validate import validate_document
 from .vocab import Vocab, load_vocab
 
@@ -30,28 +32,107 @@ class CheckResult:
         return not errors(self.problems)
 
 
-def locate(facility: Facility, doc: Document) -> Facility | None:
-    """Give a record without `lokasi` a point. Geocoding arrives in a later step; until then
-    such a record needs coordinates (protected records never get any)."""
+@dataclass
+class Locator:
+    """What `locate` needs besides the record: the geocode cache (read only; `geocode` fills
+    it) and, when configured, the kelurahan boundaries."""
+
+    config: Config
+    cache: dict = field(default_factory=dict)
+    boundaries: Boundaries | None = None
+    strict: bool = False
+
+
+def locate(facility: Facility, doc: Document, locator: Locator | None = None) -> Facility | None:
+    """Give a record without `lokasi` a point: its cached geocode result, else (with kelurahan
+    boundaries) a point inside its kelurahan. Protected records never get any."""
     if facility.lat is not None or facility.protected:
         return facility
+    if locator is not None:
+        config = locator.config
+        entry = locator.cache.get(query_for(facility, config))
+        if entry is not None:
+            lat, lon = float(entry["lat"]), float(entry["lon"])
+            if not config.in_bounds(lat, lon):
+                doc.problem(("alamat",), f"hasil geocode alamat ini [{lat}, {lon}] berada di luar "
+                                         f"{config.kota_nama}; perbaiki alamat atau tambahkan "
+                                         "`lokasi: [lintang, bujur]`.")
+                return None
+            return with_location(facility, lat, lon, "geocode")
+        point = locator.boundaries.fallback_point(facility.kelurahan.kode) \
+            if locator.boundaries is not None else None
+        if point is not None:
+            doc.problem(("alamat",), f"lokasi perkiraan: titik tengah kelurahan "
+                                     f"{facility.kelurahan.nama}; jalankan `python build_map.py "
+                                     "geocode` atau tambahkan `lokasi: [lintang, bujur]`.",
+                        severity="error" if locator.strict else "warning")
+            return None if locator.strict else with_location(facility, *point, "kelurahan")
     doc.problem(("alamat",), "koordinat belum diketahui: tambahkan `lokasi: [lintang, bujur]` "
-                             "(lihat panduan kontributor).")
+                             "atau jalankan `python build_map.py geocode` (lihat panduan "
+                             "kontributor).")
     return None
 
 
+def check_kelurahan(located: list[tuple[Document, Facility]], boundaries: Boundaries,
+                    city: City) -> set[int]:
+    """Check every point against its declared kelurahan with one spatial join; return the
+    indexes (into `located`) of the facilities whose point lies elsewhere."""
+    todo = [(i, doc, f) for i, (doc, f) in enumerate(located)
+            if f.has_location and f.approx != "kelurahan"]
+    where = boundaries.kelurahan_of([(f.lat, f.lon) for _, _, f in todo])
+    names = boundaries.names()
+    official = {k.kode: k.nama for k in city.kelurahan}
+    rejected: set[int] = set()
+    for (i, doc, f), found in zip(todo, where, strict=True):
+        declared = f.kelurahan
+        if not boundaries.has(declared.kode):
+            doc.problem(("kelurahan",), f"Kelurahan {declared.nama} ({declared.kode}) tidak ada di "
+                                        "berkas batas kelurahan; titiknya tidak diperiksa.",
+                        severity="warning")
+            continue
+        if declared.kode in found:
+            continue
+        if found:
+            other = " / ".join(f"Kelurahan {official.get(k, names.get(k, k))}" for k in sorted(found))
+            place = f"berada di {other}, bukan Kelurahan {declared.nama}"
+        else:
+            place = ("tidak berada di kelurahan mana pun menurut berkas batas kelurahan, bukan di "
+                     f"Kelurahan {declared.nama}")
+        if f.approx == "geocode":
+            doc.problem(("alamat",), f"hasil geocode alamat ini [{f.lat}, {f.lon}] {place}; "
+                                     "perbaiki alamat atau tambahkan `lokasi: [lintang, bujur]`.")
+        else:
+            doc.problem(("lokasi",), f"titik {place}; periksa `lokasi` atau `kelurahan`.")
+        rejected.add(i)
+    return rejected
+
+
 def check(config: Config, targets: list[Path] | None = None,
-          today: datetime.date | None = None) -> CheckResult:
+          today: datetime.date | None = None, strict: bool = False) -> CheckResult:
+    """`strict`: a fallback point (kelurahan centre) is an error instead of a warning."""
     vocab: Vocab = load_vocab()
     city: City = load_city(config.kota_kode)
     paths: list[Path] = []
     for target in targets or [config.facilities_dir]:
         paths.extend(record_paths(Path(target)))
-    facilities: list[Facility] = []
     problems: list[Problem] = []
+    locator = Locator(config=config, strict=strict)
+    cache_file = config.geocode_cache
+    try:
+        locator.cache = load_cache(cache_file)
+    except CacheError as exc:
+        problems.append(Problem(display_path(cache_file, config.root), exc.line, exc.col, "error",
+                                "", exc.message))
+    try:
+        locator.boundaries = load_boundaries(config)
+    except BoundaryError as exc:
+        problems.append(Problem("pyproject.toml", 1, 1, "error", "batas_kelurahan", str(exc)))
+    docs: list[Document] = []
+    located: list[tuple[Document, Facility]] = []
     first_file: dict[str, str] = {}
     for path in paths:
         doc = load_document(path, config.root)
+        docs.append(doc)
         facility = validate_document(doc, config, vocab, city, today=today)
         if doc.id in first_file:
             doc.problem((), f"id '{doc.id}' sudah dipakai oleh {first_file[doc.id]}; "
@@ -59,9 +140,13 @@ def check(config: Config, targets: list[Path] | None = None,
             facility = None
         first_file.setdefault(doc.id, doc.display)
         if facility is not None:
-            facility = locate(facility, doc)
+            facility = locate(facility, doc, locator)
         if facility is not None:
-            facilities.append(facility)
+            located.append((doc, facility))
+    rejected = (check_kelurahan(located, locator.boundaries, city)
+                if locator.boundaries is not None else set())
+    facilities = [f for i, (_, f) in enumerate(located) if i not in rejected]
+    for doc in docs:
         problems.extend(doc.problems)
     return CheckResult(facilities=facilities, problems=problems, n_files=len(paths))
 
