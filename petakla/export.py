@@ -26,7 +26,8 @@ FIELDS: dict[str, str] = {
     "kecamatan_kode": "Kode wilayah Kemendagri kecamatan.",
     "lat": "Lintang (WGS84).",
     "lon": "Bujur (WGS84).",
-    "lokasi_perkiraan": "Kosong bila titik tepat; 'editor' atau 'kelurahan' bila perkiraan.",
+    "lokasi_perkiraan": "Kosong bila titik tepat; bila perkiraan: 'editor' (perkiraan penyunting), "
+                        "'geocode' (dari alamat) atau 'kelurahan' (titik di dalam kelurahan).",
     "pengelola": "Nama lembaga pengelola.",
     "sektor": "Sektor pengelola: pemerintah, non-pemerintah, media, dunia-usaha.",
     "jam_buka": "Jam buka (sintaks opening_hours OpenStreetMap).",

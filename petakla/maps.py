@@ -18,7 +18,7 @@ from folium.template import Template
 
 from .assets import STATIC, VENDOR, icon_path
 from .config import Config
-from .model import Facility
+from .model import APPROX_LABELS, Facility
 from .schema import STATUS
 from .vocab import Vocab
 
@@ -107,7 +107,8 @@ def _base_map(config: Config, title: str, zoom: int, mode: str, options: dict) -
 
 def map_documents(config: Config, vocab: Vocab) -> dict[str, str]:
     categories = _category_options(vocab)
-    common = {"kategori": categories, "base": ROOT_FROM_MAP, "status": STATUS}
+    common = {"kategori": categories, "base": ROOT_FROM_MAP, "status": STATUS,
+              "perkiraan": APPROX_LABELS}
     return {
         f"{MAP_DIR}/peta.html": _base_map(
             config, f"Peta fasilitas ramah anak — {config.kota_nama}", config.zoom, "main",
@@ -127,7 +128,7 @@ def map_data(facilities: list[Facility]) -> str:
             f.id, f.nama, f.category.slug, round(f.lat, 6), round(f.lon, 6),
             f.kelurahan.kecamatan.slug, f.kelurahan.nama, f.data.get("alamat", ""),
             f.data.get("jam_buka", ""), f.status,
-            (f.verified or {}).get("tanggal", ""), 1 if f.approx else 0,
+            (f.verified or {}).get("tanggal", ""), f.approx or "",
         ])
     return json.dumps({"kolom": COLUMNS, "baris": rows}, ensure_ascii=False,
                       separators=(",", ":"))
@@ -141,5 +142,5 @@ def mini_map_src(f: Facility, root: str) -> str:
     parts = [f"lat={f.lat:.6f}", f"lon={f.lon:.6f}", f"k={f.category.slug}",
              f"n={quote(f.nama, safe='')}"]
     if f.approx:
-        parts.append("approx=1")
+        parts.append(f"approx={f.approx}")
     return f"{root}{MAP_DIR}/mini.html#" + "&".join(parts)

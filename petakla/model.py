@@ -8,6 +8,12 @@ from typing import Any
 from .regions import Kelurahan
 from .vocab import Category
 
+APPROX_LABELS = {
+    "editor": "Lokasi perkiraan",
+    "geocode": "Lokasi perkiraan (dari alamat)",
+    "kelurahan": "Lokasi perkiraan: kelurahan",
+}
+
 
 @dataclass(frozen=True)
 class Facility:
@@ -19,7 +25,8 @@ class Facility:
     lat: float | None = None
     lon: float | None = None
     # Why the point is not exact: None (measured), "editor" (the record says it is
-    # approximate), "kelurahan" (a fallback point inside the kelurahan).
+    # approximate), "geocode" (looked up from the address), "kelurahan" (a fallback point
+    # inside the kelurahan). APPROX_LABELS says it to people.
     approx: str | None = None
 
     @property

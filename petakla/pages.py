@@ -16,7 +16,7 @@ from .assets import icon_svg
 from .config import Config
 from .export import FIELDS
 from .maps import mini_map_src
-from .model import Facility
+from .model import APPROX_LABELS, Facility
 from .regions import City
 from .schema import AKSES, SEKTOR, STATUS
 from .vocab import Vocab
@@ -50,7 +50,7 @@ def _env() -> Environment:
                       undefined=ChainableUndefined, keep_trailing_newline=True,
                       trim_blocks=False, lstrip_blocks=False)
     env.globals.update(icon=lambda name, size=24: Markup(icon_svg(name, size)),
-                       status=STATUS, sektor=SEKTOR, akses=AKSES)
+                       status=STATUS, sektor=SEKTOR, akses=AKSES, approx_labels=APPROX_LABELS)
     return env
 
 

@@ -69,7 +69,9 @@
     var ver = get("verifikasi");
     box.appendChild(el("div", { "class": "pk-ver " + (ver ? "pk-ver-ya" : "pk-ver-belum") },
       ver ? "Terverifikasi " + ver : "Belum diverifikasi"));
-    if (get("perkiraan")) box.appendChild(el("div", { "class": "pk-perkiraan" }, "Lokasi perkiraan"));
+    if (get("perkiraan")) {
+      box.appendChild(el("div", { "class": "pk-perkiraan" }, opts.perkiraan[get("perkiraan")] || "Lokasi perkiraan"));
+    }
     box.appendChild(el("a", { href: opts.base + "fasilitas/" + encodeURIComponent(get("id")) + "/",
                               target: "_top" }, "Lihat detail"));
     return box;
@@ -140,7 +142,7 @@
                                    alt: (p.n || "") + " (" + cat.label + ")" }).addTo(map);
     if (p.approx) {
       L.circle([lat, lon], { radius: 150, color: cat.warna, weight: 1, fillOpacity: 0.08 }).addTo(map);
-      m.bindTooltip("Lokasi perkiraan", { permanent: false });
+      m.bindTooltip(opts.perkiraan[p.approx] || "Lokasi perkiraan", { permanent: false });
     }
     map.setView([lat, lon], opts.zoom || 16);
     document.documentElement.setAttribute("data-pk-ready", "1");
