@@ -36,10 +36,16 @@ def source_parts(text: str) -> list[tuple[str, bool]]:
     return [(part, i % 2 == 1) for i, part in enumerate(parts) if part]
 
 
+_META_CHARS = str.maketrans({"<": "‹", ">": "›", "&": " dan ", '"': "”", "'": "’", "`": "‘",
+                            "\\": "/"})
+
+
 def meta_text(value: str, limit: int = 160) -> Markup:
     """A front-matter string safe in any theme slot (titles and meta tags are printed raw by
     MkDocs themes): no markup characters, quoted as JSON (valid YAML)."""
-    text = re.sub(r"[<>&\"'`\\\x00-\x1f\x7f]", " ", value)
+    # Typographic look-alikes keep the text readable without any markup character.
+    text = value.translate(_META_CHARS)
+    text = re.sub(r"[\x00-\x1f\x7f]", " ", text)
     text = " ".join(text.split())[:limit] or "Fasilitas"
     return Markup(json.dumps(text, ensure_ascii=False)[1:-1])
 

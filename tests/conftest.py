@@ -52,22 +52,15 @@ def checked_name():
 @pytest.fixture(scope="session")
 def fixture_site(tmp_path_factory: pytest.TempPathFactory):
     """A project made of the repository's configuration and content plus the records in
-    tests/fixtures/site/, built once per session with the real pipeline and MkDocs (strict)."""
-    from helpers_site import FIXTURE_RECORDS, PROTECTED_ID, FixtureSite, make_project
+    tests/fixtures/site/, built once per session with the real pipeline and MkDocs (strict),
+    and served by a real HTTP server on 127.0.0.1 (FixtureSite.url)."""
+    from helpers_site import build_fixture_site
 
-    from petakla.config import load_config
-    from petakla.site import build_site
-
-    root = make_project(tmp_path_factory.mktemp("situs") / "proyek")
-    assert build_site(load_config(root), strict=True) == 0, "the fixture site did not build"
-    ids = tuple(sorted(p.stem for p in FIXTURE_RECORDS.glob("*.yml") if p.stem != PROTECTED_ID))
-    return FixtureSite(root=root, site=root / "site", public_ids=ids)
+    with build_fixture_site(tmp_path_factory.mktemp("situs") / "proyek") as site:
+        yield site
 
 
 @pytest.fixture(scope="session")
-def site_url(fixture_site):
-    """Base URL ('http://127.0.0.1:PORT/') of a real HTTP server serving the fixture site."""
-    from helpers_site import serve
-
-    with serve(fixture_site.site) as url:
-        yield url
+def site_url(fixture_site) -> str:
+    """Base URL ('http://127.0.0.1:PORT/') of the server serving the fixture site."""
+    return fixture_site.url
