@@ -368,3 +368,37 @@ def test_point_in_another_kelurahan_names_both(project):
 def test_real_records_match_their_kelurahan():
     result = check(load_config(REPO, overrides={"batas_kelurahan": str(SHARED_KEL)}))
     assert result.ok, [p.format() for p in result.problems]
+
+
+@needs_shared
+def test_full_build_uses_cache_and_kelurahan_fallback_without_network(project, no_network):
+    """The whole site builds offline: one record from its cached coordinates, one from the
+    kelurahan fallback, each shown as approximate with the reason on its page."""
+    import shutil
+
+    from petakla.site import build_site
+
+    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(REPO / "content", project / "content")
+    (project / "petakla").symlink_to(REPO / "petakla")  # mkdocs.yml names the hook by path
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8").replace(
+        "[tool.petakla]\n", f"[tool.petakla]\nbatas_kelurahan = {json.dumps(str(SHARED_KEL))}\n"),
+        encoding="utf-8")
+    write_record(project, "ruang-laktasi-pramuka")
+    write_record(project, "taman-teluk-dalam")
+    q = Q["ruang-laktasi-pramuka"]
+    save_cache(project / "facilities" / "_geocode-cache.json", {q: entry(q, *SUNGAI_LULUT)})
+
+    assert build_site(load_config(project), strict=True) == 0
+    site = project / "site"
+    rows = json.loads((site / "peta" / "fasilitas.json").read_text(encoding="utf-8"))
+    by_id = {row[0]: dict(zip(rows["kolom"], row, strict=True)) for row in rows["baris"]}
+    assert (by_id["ruang-laktasi-pramuka"]["lat"], by_id["ruang-laktasi-pramuka"]["lon"]) == \
+        SUNGAI_LULUT
+    assert by_id["ruang-laktasi-pramuka"]["perkiraan"] == "geocode"
+    assert by_id["taman-teluk-dalam"]["perkiraan"] == "kelurahan"
+    cached = (site / "fasilitas" / "ruang-laktasi-pramuka" / "index.html").read_text("utf-8")
+    fallback = (site / "fasilitas" / "taman-teluk-dalam" / "index.html").read_text("utf-8")
+    assert "Lokasi perkiraan (dari alamat)" in cached
+    assert "Lokasi perkiraan: kelurahan" in fallback
