@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Sequence
 
 import folium
 from branca.element import Figure
@@ -87,7 +88,12 @@ def _stable_ids(element, counter: list[int] | None = None) -> None:
 _VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>', re.S)
 
 
-def _base_map(config: Config, title: str, zoom: int, mode: str, options: dict) -> str:
+# Something that adds to a Folium map before it is rendered (e.g. kelurahan outlines).
+MapExtra = Callable[[folium.Map], None]
+
+
+def _base_map(config: Config, title: str, zoom: int, mode: str, options: dict,
+              extras: Sequence[MapExtra] = ()) -> str:
     fig = MapFigure(title=title)
     m = folium.Map(location=list(config.pusat), zoom_start=zoom, tiles=None,
                    control_scale=True, min_zoom=10, max_zoom=19)
@@ -96,6 +102,8 @@ def _base_map(config: Config, title: str, zoom: int, mode: str, options: dict) -
     m.default_css = [("leaflet_css", f"{ROOT_FROM_MAP}{VENDOR}/leaflet/leaflet.css")]
     folium.TileLayer(tiles=config.tiles, attr=config.tiles_attribution, name="OpenStreetMap",
                      max_zoom=19, max_native_zoom=19).add_to(m)
+    for extra in extras:
+        extra(m)
     FacilityLayer(mode, options).add_to(m)
     m.add_to(fig)
     _stable_ids(fig)
@@ -105,16 +113,16 @@ def _base_map(config: Config, title: str, zoom: int, mode: str, options: dict) -
                          html)
 
 
-def map_documents(config: Config, vocab: Vocab) -> dict[str, str]:
+def map_documents(config: Config, vocab: Vocab, extras: Sequence[MapExtra] = ()) -> dict[str, str]:
     categories = _category_options(vocab)
     common = {"kategori": categories, "base": ROOT_FROM_MAP, "status": STATUS,
               "perkiraan": APPROX_LABELS}
     return {
         f"{MAP_DIR}/peta.html": _base_map(
             config, f"Peta fasilitas ramah anak — {config.kota_nama}", config.zoom, "main",
-            {**common, "data": "fasilitas.json"}),
+            {**common, "data": "fasilitas.json"}, extras),
         f"{MAP_DIR}/mini.html": _base_map(
-            config, "Peta lokasi fasilitas", 16, "mini", {**common, "zoom": 16}),
+            config, "Peta lokasi fasilitas", 16, "mini", {**common, "zoom": 16}, extras),
     }
 
 
