@@ -18,7 +18,7 @@ def _project(config) -> Path:
 
 def on_files(files: Files, config) -> Files:
     try:
-        generated = generate(load_config(_project(config)))
+        generated = generate(load_config(_project(config)), site_url=config.site_url or "")
     except RecordErrors as exc:
         raise PluginError(f"data fasilitas bermasalah:\n{exc}") from None
     for uri, content in sorted(generated.items()):

@@ -83,7 +83,7 @@ def facility_page(env: Environment, f: Facility, vocab: Vocab) -> str:
 
 
 def generate_pages(config: Config, vocab: Vocab, city: City,
-                   facilities: list[Facility]) -> dict[str, str]:
+                   facilities: list[Facility], site_url: str = "") -> dict[str, str]:
     env = _env()
     public = [f for f in facilities if not f.protected]
     protected = [f for f in facilities if f.protected]
@@ -92,7 +92,8 @@ def generate_pages(config: Config, vocab: Vocab, city: City,
     for f in public:
         by_cat[f.category.slug].append(f)
         by_kel[f.kelurahan.kode].append(f)
-    common = {"kota": config.kota_nama, "judul": config.judul}
+    common = {"kota": config.kota_nama, "judul": config.judul,
+              "site_url": site_url.rstrip("/") + "/" if site_url else ""}
     pages: dict[str, str] = {}
 
     pages["index.md"] = env.get_template("beranda.md.j2").render(

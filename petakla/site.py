@@ -34,8 +34,11 @@ class RecordErrors(Exception):
                                                                    result.n_files))
 
 
-def generate(config: Config, result: CheckResult | None = None) -> dict[str, Content]:
-    """load -> validate -> locate -> export -> maps -> pages, as one dict of site files."""
+def generate(config: Config, result: CheckResult | None = None,
+             site_url: str = "") -> dict[str, Content]:
+    """load -> validate -> locate -> export -> maps -> pages, as one dict of site files.
+
+    `site_url` is the site's public address (absolute links: sharing, QR codes)."""
     result = result or _prechecked.pop(config.root, None) or check(config)
     if not result.ok:
         raise RecordErrors(result)
@@ -47,7 +50,7 @@ def generate(config: Config, result: CheckResult | None = None) -> dict[str, Con
     out.update(downloads(facilities))
     out.update(map_documents(config, vocab))
     out[DATA_FILE] = map_data(facilities)
-    out.update(generate_pages(config, vocab, city, facilities))
+    out.update(generate_pages(config, vocab, city, facilities, site_url=site_url))
     return out
 
 
