@@ -35,11 +35,14 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.python-ok
 	touch $@ $(VENV)/.installed
 
 # Browser tests drive Debian's chromium through Playwright (Playwright's own browser
-# download is not used). As root we install it; otherwise we say how.
+# download is not used). As root we install it; with password-less sudo (GitHub's runners)
+# we install it through sudo; otherwise we say how.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	  elif command -v apt-get >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	    sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	  else \
 	    echo "Chromium tidak ditemukan. Pasang paket Debian 'chromium': sudo apt-get install chromium" >&2; \
 	    exit 1; \

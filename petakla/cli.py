@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -56,6 +57,21 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return build_site(load_config(args.root), strict=args.strict)
 
 
+def _cmd_fmt(args: argparse.Namespace) -> int:
+    from .edit import run_fmt
+
+    return run_fmt(load_config(args.root), args.files, check_only=args.check)
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from .edit import NewAnswers, run_new
+
+    given = NewAnswers(nama=args.nama, kategori=args.kategori, kelurahan=args.kelurahan,
+                       alamat=args.alamat, lokasi=args.lokasi, pengelola_nama=args.pengelola_nama,
+                       sektor=args.sektor, sumber=args.sumber, id=args.id)
+    return run_new(load_config(args.root), given)
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     from .site import serve_site
 
@@ -101,6 +117,34 @@ def parser() -> argparse.ArgumentParser:
                         description="Buat ulang petakla/data/fasilitas.schema.json.")
     sc.add_argument("--check", action="store_true", help="hanya periksa apakah sudah mutakhir")
     sc.set_defaults(func=_cmd_schema)
+
+    f = sub.add_parser("fmt", help="rapikan berkas fasilitas (urutan kunci dan tata letak)",
+                       description="Tulis ulang berkas fasilitas dengan urutan kunci baku (urutan "
+                                   "di JSON Schema) dan tata letak baku; komentar tetap. Hanya "
+                                   "berkas yang berubah yang ditulis.")
+    f.add_argument("files", nargs="*", metavar="BERKAS", help="berkas atau folder yang dirapikan")
+    f.add_argument("--check", action="store_true",
+                   help="jangan ubah apa pun; sebutkan berkas yang perlu dirapikan (exit 1)")
+    f.set_defaults(func=_cmd_fmt)
+
+    n = sub.add_parser("new", help="buat berkas fasilitas baru",
+                       description="Buat facilities/<id>.yml dari beberapa isian, lalu periksa. "
+                                   "Isian yang tidak diberikan sebagai opsi ditanyakan (hanya di "
+                                   "terminal interaktif). Berkas yang sudah ada tidak ditimpa.")
+    n.add_argument("--nama", help="nama fasilitas, seperti di papan namanya")
+    n.add_argument("--kategori", help="kategori, misalnya ruang-laktasi")
+    n.add_argument("--kelurahan", help="kelurahan, misalnya \"Teluk Dalam\"")
+    n.add_argument("--alamat", help="alamat jalan (wajib bila --lokasi tidak diisi)")
+    n.add_argument("--lokasi", metavar="LINTANG,BUJUR", help="koordinat, misalnya -3.3186,114.5925")
+    # A latitude south of the equator starts with "-": let "-3.3186,114.5925" be a value, as
+    # argparse already does for a plain negative number.
+    n._negative_number_matcher = re.compile(r"^-\d*\.?\d+(\s*,\s*-?\d*\.?\d+)?$")
+    n.add_argument("--pengelola-nama", help="nama lembaga pengelola")
+    n.add_argument("--sektor", help="sektor pengelola: pemerintah, non-pemerintah, media, "
+                                    "dunia-usaha")
+    n.add_argument("--sumber", help="asal informasi: alamat web atau nama dokumen")
+    n.add_argument("--id", help="nama berkas tanpa .yml (bawaan: dari nama fasilitas)")
+    n.set_defaults(func=_cmd_new)
     return p
 
 

@@ -113,13 +113,15 @@ def build_schema(vocab: Vocab, city: City) -> dict:
                 "type": "object",
                 "additionalProperties": False,
                 "minProperties": 1,
+                # Patterns are ECMA-262 regexes (JSON Schema's dialect, also run by the web
+                # form and check-jsonschema): no needless escapes such as \" in them.
                 "properties": {
                     "telepon": _text("Nomor telepon kantor, misalnya \"(0511) 3352155\".",
                                      maxLength=30),
                     "situs": _text("Alamat situs web, diawali https:// atau http://.",
-                                   pattern=r"^https?://[^\s<>\"']+$", maxLength=300),
+                                   pattern="^https?://[^\\s<>\"']+$", maxLength=300),
                     "email": _text("Email lembaga.",
-                                   pattern=r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$",
+                                   pattern="^[^@\\s<>\"']+@[^@\\s<>\"']+\\.[A-Za-z]{2,}$",
                                    maxLength=200),
                 },
             },

@@ -1,0 +1,245 @@
+"""The editors' pages: the web form at /tambah/ that writes a record (and opens the pull request
+on GitHub) and the field reference at /kontribusi/kolom/, generated from the JSON Schema so it
+cannot drift from what `check` enforces.
+
+The form is a standalone document made by Folium (tambah/form.html), embedded in its page with
+an iframe like the maps: its script (static/tambah.js, added by a Folium MacroElement) then
+runs on every visit, including under Material's instant navigation, which does not run
+scripts inside page content. The document sizes its own iframe (same origin), so the page
+scrolls as one. It validates in the browser against the same schema file the site serves
+(tambah/fasilitas.schema.json) and never sees protected records: tambah/data.json holds only
+published ones.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import folium
+from folium.elements import JSCSSMixin
+from folium.template import Template
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from .assets import STATIC, VENDOR
+from .config import Config
+from .maps import _VIEWPORT, ROOT_FROM_MAP, MapFigure, _stable_ids
+from .model import Facility
+from .regions import City, load_city
+from .schema import AKSES, SCHEMA_FILE, SEKTOR, SLUG_PATTERN, STATUS, build_schema
+from .vocab import DATA, Vocab, load_vocab
+
+FORM_DIR = "tambah"
+FORM_DOC = f"{FORM_DIR}/form.html"
+FORM_DATA = f"{FORM_DIR}/data.json"
+FORM_SCHEMA = f"{FORM_DIR}/{SCHEMA_FILE}"
+FIELDS_PAGE = "kontribusi/kolom.md"
+
+
+class FormLayer(JSCSSMixin, folium.MacroElement):
+    """Hands the map to static/tambah.js, which runs the form around it."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "PetaTambah.start({{ this._parent.get_name() }}, {{ this.options|tojson }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, options: dict):
+        super().__init__()
+        self._name = "FormLayer"
+        self.options = options
+        self.default_js = [("petakla_tambah", f"{ROOT_FROM_MAP}{STATIC}/tambah.js")]
+        self.default_css = [("petakla_tambah_css", f"{ROOT_FROM_MAP}{STATIC}/tambah.css")]
+
+
+def _env() -> Environment:
+    return Environment(loader=PackageLoader("petakla", "templates"),
+                       autoescape=select_autoescape(default=True, default_for_string=True),
+                       keep_trailing_newline=True)
+
+
+def github_repo(url: str) -> str:
+    """'owner/repo' of a configured `repositori` such as https://github.com/owner/repo."""
+    url = url.strip().removesuffix("/").removesuffix(".git")
+    prefix = "https://github.com/"
+    if not url.startswith(prefix) or url[len(prefix):].count("/") != 1:
+        raise ValueError(f"[tool.petakla] repositori harus berbentuk https://github.com/PEMILIK/"
+                         f"REPO, bukan '{url}'")
+    return url[len(prefix):]
+
+
+def _options(config: Config, vocab: Vocab, city: City) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA_FILE,
+        "data": "data.json",
+        "repo": github_repo(config.repositori) if config.repositori else "",
+        "cabang": config.cabang,
+        "batas": [list(corner) for corner in config.batas],
+        "pusat": list(config.pusat),
+        "kota": config.kota_nama,
+        "slug": SLUG_PATTERN,
+        "kategori": {slug: {"label": c.label, "dilindungi": c.dilindungi,
+                            "fasilitas": [[a, vocab.amenitas[a]] for a in c.fasilitas]}
+                     for slug, c in vocab.categories.items()},
+    }
+
+
+def form_document(config: Config, vocab: Vocab, city: City) -> str:
+    """The form with its Folium map: a click on the map sets `lokasi`."""
+    fig = MapFigure(title="Formulir data fasilitas")
+    m = folium.Map(location=list(config.pusat), zoom_start=config.zoom, tiles=None,
+                   control_scale=True, min_zoom=10, max_zoom=19, scroll_wheel_zoom=False)
+    m.default_js = [("leaflet", f"{ROOT_FROM_MAP}{VENDOR}/leaflet/leaflet.js")]
+    m.default_css = [("leaflet_css", f"{ROOT_FROM_MAP}{VENDOR}/leaflet/leaflet.css")]
+    folium.TileLayer(tiles=config.tiles, attr=config.tiles_attribution, name="OpenStreetMap",
+                     max_zoom=19, max_native_zoom=19).add_to(m)
+    FormLayer(_options(config, vocab, city)).add_to(m)
+    m.add_to(fig)
+    _stable_ids(fig)
+    html = _VIEWPORT.sub('<meta name="viewport" content="width=device-width, initial-scale=1">',
+                         fig.render())
+    klaster = [{"judul": k.judul,
+                "kategori": [c for c in vocab.categories.values() if c.klaster.slug == k.slug]}
+               for k in vocab.klaster.values()]
+    markup = _env().get_template("tambah_form.html.j2").render(
+        klaster=[k for k in klaster if k["kategori"]],
+        kecamatan=[{"nama": kc.nama, "kelurahan": sorted(k.nama for k in city.kelurahan_in(kc))}
+                   for kc in city.kecamatan],
+        sektor=SEKTOR, akses=AKSES, status=STATUS, repositori=config.repositori)
+    # The form goes first in <body>, as plain markup (never through Folium's templates, which
+    # would read "{{" in it); tambah.js moves the map into the form's location field.
+    head, sep, tail = html.partition("<body>\n")
+    if not sep:
+        raise ValueError("Folium's figure has no <body>")
+    return head + sep + markup + tail
+
+
+def form_data(facilities: list[Facility]) -> str:
+    """Raw data of every published record, for "Ubah data yang ada". Protected records never
+    appear here (their very existence at an address is what must stay private)."""
+    records = {f.id: f.data for f in sorted(facilities, key=lambda f: f.id) if not f.protected}
+    return json.dumps(records, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+
+
+def page(config: Config) -> str:
+    return f"""---
+title: Tambah atau ubah data
+description: Formulir untuk menambah atau memperbaiki data fasilitas ramah anak di {config.kota_nama}.
+hide:
+  - toc
+---
+# Tambah atau ubah data fasilitas
+
+Kenal fasilitas ramah anak yang belum ada di peta, atau melihat data yang keliru? Isi formulir di
+bawah. Formulir memeriksa isian Anda dengan aturan yang sama seperti pemeriksaan otomatis, lalu
+menyiapkan isi berkasnya. Langkah lengkapnya, juga cara lain (editor GitHub, git), ada di
+[panduan kontributor](../kontribusi/index.md); arti setiap kolom di
+[daftar kolom](../kontribusi/kolom.md).
+
+<div class="pk-formulir"><iframe src="form.html" title="Formulir data fasilitas"></iframe></div>
+"""
+
+
+# --- field reference --------------------------------------------------------------------------
+
+_TYPES = {"string": "teks", "number": "angka", "integer": "bilangan bulat", "boolean": "true/false",
+          "array": "daftar", "object": "kelompok kunci"}
+
+
+def _cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _kind(spec: dict) -> str:
+    if "enum" in spec:
+        return "pilihan"
+    kind = _TYPES.get(spec.get("type", ""), spec.get("type", ""))
+    if spec.get("type") == "array" and "prefixItems" in spec:
+        kind = "dua angka [ , ]"
+    elif spec.get("type") == "array" and spec.get("items", {}).get("type") == "integer":
+        kind = "dua bilangan bulat [ , ]"
+    return kind
+
+
+def _rules(spec: dict) -> str:
+    out = []
+    if "maxLength" in spec:
+        out.append(f"paling banyak {spec['maxLength']} karakter")
+    if "pattern" in spec:
+        out.append(f"pola `{spec['pattern']}`")
+    if spec.get("minProperties"):
+        out.append("isi paling sedikit satu")
+    return "; ".join(out)
+
+
+def fields_page(vocab: Vocab, city: City) -> str:
+    schema = build_schema(vocab, city)
+    labels = {"sektor": SEKTOR, "akses": AKSES, "status": STATUS,
+              "kategori": {slug: c.label + (" (dilindungi)" if c.dilindungi else "")
+                           for slug, c in vocab.categories.items()}}
+    required = set(schema["required"])
+    lines = [
+        "---",
+        "title: Daftar kolom",
+        "description: Arti setiap kolom berkas fasilitas, dibuat dari JSON Schema proyek.",
+        "---",
+        "# Daftar kolom berkas fasilitas",
+        "",
+        "Halaman ini dibuat otomatis dari JSON Schema proyek "
+        f"([`{SCHEMA_FILE}`](../{FORM_SCHEMA})), yang juga dipakai "
+        "pemeriksaan otomatis, formulir dan editor teks. Urutan kolom di bawah adalah urutan "
+        "baku yang ditulis `python build_map.py fmt`. Kembali ke "
+        "[panduan kontributor](index.md).",
+        "",
+        "## Kolom",
+        "",
+    ]
+
+    def field(name: str, spec: dict, need: str, level: str) -> None:
+        title = f"{level} `{name}`" + (f" — {need}" if need else "")
+        facts = " · ".join(x for x in (_kind(spec), _rules(spec)) if x)
+        lines.extend([title, "", _cell(spec.get("description", "")), "", f"*Isi:* {facts}", ""])
+
+    for key, spec in schema["properties"].items():
+        need = "wajib" if key in required else ("wajib bila tanpa `lokasi`" if key == "alamat"
+                                                else "")
+        field(key, spec, need, "###")
+        for sub, sub_spec in spec.get("properties", {}).items():
+            field(f"{key}.{sub}", sub_spec, "wajib" if sub in spec.get("required", []) else "",
+                  "####")
+    lines += ["", "## Pilihan", ""]
+    for key, choices in labels.items():
+        lines += [f"### `{key}`", "", "| nilai | arti |", "| --- | --- |"]
+        lines += [f"| `{slug}` | {_cell(label)} |" for slug, label in choices.items()]
+        lines.append("")
+    lines += ["### `fasilitas` menurut kategori", "",
+              "| kategori | nilai yang boleh |", "| --- | --- |"]
+    for slug, cat in vocab.categories.items():
+        allowed = ", ".join(f"`{a}` ({_cell(vocab.amenitas[a])})" for a in cat.fasilitas) or "—"
+        lines.append(f"| `{slug}` | {allowed} |")
+    lines += ["", "### `kelurahan`", "",
+              f"Nama resmi kelurahan di {city.nama} (kecamatannya diturunkan otomatis):", "",
+              "| kecamatan | kelurahan |", "| --- | --- |"]
+    for kc in city.kecamatan:
+        names = ", ".join(sorted(k.nama for k in city.kelurahan_in(kc)))
+        lines.append(f"| {_cell(kc.nama)} | {_cell(names)} |")
+    protected = [c.label for c in vocab.categories.values() if c.dilindungi]
+    if protected:
+        lines += ["", "!!! warning \"Kategori dilindungi\"", "",
+                  f"    {', '.join(protected)}: jangan pernah menulis `alamat`, `lokasi` atau "
+                  "`kontak`. Cukup nama, kategori, kelurahan dan sumber."]
+    return "\n".join(lines) + "\n"
+
+
+def form_files(config: Config, facilities: list[Facility]) -> dict[str, str | Path]:
+    """Every file of the editors' pages, as {site path: content}."""
+    vocab, city = load_vocab(), load_city(config.kota_kode)
+    return {
+        f"{FORM_DIR}/index.md": page(config),
+        FORM_DOC: form_document(config, vocab, city),
+        FORM_DATA: form_data(facilities),
+        FORM_SCHEMA: Path(str(DATA / SCHEMA_FILE)),
+        FIELDS_PAGE: fields_page(vocab, city),
+    }

@@ -1,0 +1,651 @@
+/* Peta Kota Layak Anak — the editors' form (tambah/form.html, made by petakla/form.py).
+ *
+ * It reads the form into a record, validates it against the project's JSON Schema (the same
+ * file `check` uses, served as tambah/fasilitas.schema.json) with the small validator below,
+ * writes the record as YAML (strings quoted as JSON strings, which YAML reads unchanged, in
+ * the canonical key order of `build_map.py fmt`) and links to GitHub's "new file" page.
+ * Record text only ever reaches the page through textContent / value, never as HTML. */
+(function () {
+  "use strict";
+
+  // --- a JSON Schema validator for exactly the keywords fasilitas.schema.json uses -------------
+  // type, enum, const, minLength, maxLength, pattern, required, additionalProperties,
+  // properties, items, prefixItems, minItems, maxItems, minimum, maximum, uniqueItems,
+  // minProperties, allOf, anyOf, not, if/then/else. Annotations ($schema, title, description,
+  // examples …) are ignored. Errors are {path, keyword, expected, value}, one per failing
+  // keyword as Python's jsonschema reports them (one per missing property for `required`).
+
+  function isType(v, t) {
+    switch (t) {
+      case "object": return v !== null && typeof v === "object" && !Array.isArray(v);
+      case "array": return Array.isArray(v);
+      case "string": return typeof v === "string";
+      case "number": return typeof v === "number" && isFinite(v);
+      case "integer": return typeof v === "number" && Number.isInteger(v);
+      case "boolean": return typeof v === "boolean";
+      case "null": return v === null;
+    }
+    return false;
+  }
+
+  function equal(a, b) {
+    if (a === b) return true;
+    if (Array.isArray(a) || Array.isArray(b)) {
+      return Array.isArray(a) && Array.isArray(b) && a.length === b.length &&
+        a.every(function (x, i) { return equal(x, b[i]); });
+    }
+    if (isType(a, "object") && isType(b, "object")) {
+      var ka = Object.keys(a), kb = Object.keys(b);
+      return ka.length === kb.length && ka.every(function (k) {
+        return Object.prototype.hasOwnProperty.call(b, k) && equal(a[k], b[k]);
+      });
+    }
+    return false;
+  }
+
+  var patterns = {};
+  function matches(pattern, text) {
+    if (!patterns[pattern]) patterns[pattern] = new RegExp(pattern, "u");
+    return patterns[pattern].test(text);
+  }
+
+  function codePoints(text) { return Array.from(text).length; }
+
+  function check(schema, value, path, out) {
+    if (schema === true) return;
+    if (schema === false) { out.push({ path: path, keyword: "false", expected: false, value: value }); return; }
+    var s = schema;
+    function fail(keyword, expected, where) {
+      out.push({ path: where || path, keyword: keyword, expected: expected, value: value });
+    }
+    if ("type" in s && ![].concat(s.type).some(function (t) { return isType(value, t); })) fail("type", s.type);
+    if ("enum" in s && !s.enum.some(function (e) { return equal(e, value); })) fail("enum", s.enum);
+    if ("const" in s && !equal(s.const, value)) fail("const", s.const);
+    if (typeof value === "string") {
+      if ("minLength" in s && codePoints(value) < s.minLength) fail("minLength", s.minLength);
+      if ("maxLength" in s && codePoints(value) > s.maxLength) fail("maxLength", s.maxLength);
+      if ("pattern" in s && !matches(s.pattern, value)) fail("pattern", s.pattern);
+    }
+    if (typeof value === "number") {
+      if ("minimum" in s && value < s.minimum) fail("minimum", s.minimum);
+      if ("maximum" in s && value > s.maximum) fail("maximum", s.maximum);
+    }
+    if (Array.isArray(value)) {
+      if ("minItems" in s && value.length < s.minItems) fail("minItems", s.minItems);
+      if ("maxItems" in s && value.length > s.maxItems) fail("maxItems", s.maxItems);
+      if (s.uniqueItems === true && value.some(function (x, i) {
+        return value.slice(i + 1).some(function (y) { return equal(x, y); });
+      })) fail("uniqueItems", true);
+      var prefix = s.prefixItems || [];
+      prefix.forEach(function (sub, i) {
+        if (i < value.length) check(sub, value[i], path.concat([i]), out);
+      });
+      if ("items" in s) {
+        for (var i = prefix.length; i < value.length; i++) check(s.items, value[i], path.concat([i]), out);
+      }
+    }
+    if (isType(value, "object")) {
+      (s.required || []).forEach(function (key) {
+        if (!Object.prototype.hasOwnProperty.call(value, key)) {
+          out.push({ path: path, keyword: "required", expected: key, value: value });
+        }
+      });
+      var props = s.properties || {};
+      Object.keys(props).forEach(function (key) {
+        if (Object.prototype.hasOwnProperty.call(value, key)) check(props[key], value[key], path.concat([key]), out);
+      });
+      if ("additionalProperties" in s) {
+        var extra = Object.keys(value).filter(function (k) { return !Object.prototype.hasOwnProperty.call(props, k); });
+        if (s.additionalProperties === false) {
+          if (extra.length) fail("additionalProperties", extra);
+        } else {
+          extra.forEach(function (k) { check(s.additionalProperties, value[k], path.concat([k]), out); });
+        }
+      }
+      if ("minProperties" in s && Object.keys(value).length < s.minProperties) fail("minProperties", s.minProperties);
+    }
+    (s.allOf || []).forEach(function (sub) { check(sub, value, path, out); });
+    if ("anyOf" in s && !s.anyOf.some(function (sub) { return valid(sub, value); })) fail("anyOf", null);
+    if ("not" in s && valid(s.not, value)) fail("not", null);
+    if ("if" in s) {
+      if (valid(s["if"], value)) { if ("then" in s) check(s.then, value, path, out); }
+      else if ("else" in s) check(s["else"], value, path, out);
+    }
+  }
+
+  function validate(schema, value) {
+    var out = [];
+    check(schema, value, [], out);
+    return out;
+  }
+
+  function valid(schema, value) { return validate(schema, value).length === 0; }
+
+  // --- YAML in the canonical form of `build_map.py fmt` ----------------------------------------
+
+  var SCHEMA_LINE = "# yaml-language-server: $schema=../petakla/data/fasilitas.schema.json";
+
+  function scalar(v) {
+    return typeof v === "string" ? JSON.stringify(v) : String(v);
+  }
+
+  function ordered(obj, props) {
+    var keys = Object.keys(props || {}).filter(function (k) { return k in obj; });
+    return keys.concat(Object.keys(obj).filter(function (k) { return keys.indexOf(k) < 0; }));
+  }
+
+  function toYaml(record, schema) {
+    var lines = [SCHEMA_LINE];
+    ordered(record, schema.properties).forEach(function (key) {
+      var v = record[key];
+      if (Array.isArray(v)) {
+        lines.push(key + ": [" + v.map(scalar).join(", ") + "]");
+      } else if (isType(v, "object")) {
+        lines.push(key + ":");
+        var sub = (schema.properties[key] || {}).properties;
+        ordered(v, sub).forEach(function (k) { lines.push("  " + k + ": " + scalar(v[k])); });
+      } else {
+        lines.push(key + ": " + scalar(v));
+      }
+    });
+    return lines.join("\n") + "\n";
+  }
+
+  // --- messages (Indonesian), like `build_map.py check` says them ------------------------------
+
+  var LABELS = {
+    nama: "Nama fasilitas", kategori: "Kategori", alamat: "Alamat", kelurahan: "Kelurahan",
+    lokasi: "Lokasi", lokasi_perkiraan: "Lokasi perkiraan", pengelola: "Pengelola",
+    "pengelola.nama": "Lembaga pengelola", "pengelola.sektor": "Sektor pengelola",
+    jam_buka: "Jam buka", usia: "Usia anak", fasilitas: "Sarana", akses: "Akses",
+    kontak: "Kontak", "kontak.telepon": "Telepon", "kontak.situs": "Situs web",
+    "kontak.email": "Email", keterangan: "Keterangan", sumber: "Sumber",
+    verifikasi: "Verifikasi", "verifikasi.tanggal": "Tanggal pemeriksaan",
+    "verifikasi.oleh": "Diperiksa oleh", status: "Status", id: "Nama berkas"
+  };
+  var TYPES = { string: "teks", number: "angka", integer: "bilangan bulat", array: "daftar",
+                object: "kumpulan kunci", boolean: "ya/tidak" };
+
+  function fieldOf(path) {
+    var names = path.filter(function (p) { return typeof p === "string"; });
+    return names.join(".");
+  }
+
+  function labelOf(field) {
+    return LABELS[field] || LABELS[field.split(".")[0]] || field;
+  }
+
+  function message(err) {
+    var field = fieldOf(err.path);
+    var top = field.split(".")[0];
+    switch (err.keyword) {
+      case "required":
+        field = field ? field + "." + err.expected : err.expected;
+        if (err.expected === "alamat") {
+          return { field: field, text: "Alamat wajib diisi bila lokasi di peta tidak diisi." };
+        }
+        return { field: field, text: labelOf(field) + " wajib diisi." };
+      case "enum":
+        if (top === "fasilitas") return { field: field, text: "Sarana '" + err.value + "' tidak tersedia untuk kategori ini." };
+        return { field: field, text: labelOf(field) + ": pilih salah satu pilihan yang ada." };
+      case "type":
+        return { field: field, text: labelOf(field) + " harus berupa " + (TYPES[err.expected] || err.expected) + "." };
+      case "minLength":
+        return { field: field, text: labelOf(field) + " tidak boleh kosong." };
+      case "maxLength":
+        return { field: field, text: labelOf(field) + " terlalu panjang (" + codePoints(err.value) +
+          " karakter, paling banyak " + err.expected + ")." };
+      case "pattern":
+        var hints = {
+          "kontak.situs": "Situs web harus alamat lengkap yang diawali https:// atau http://.",
+          "kontak.email": "Alamat email tidak sah; contoh: dp3a@banjarmasinkota.go.id.",
+          "verifikasi.tanggal": "Tanggal pemeriksaan ditulis TTTT-BB-HH, misalnya 2026-01-31."
+        };
+        return { field: field, text: hints[field] || labelOf(field) + ": format tidak sah." };
+      case "minItems":
+      case "maxItems":
+        if (top === "lokasi") return { field: field, text: "Isi lintang dan bujur (atau klik tempatnya di peta)." };
+        if (top === "usia") return { field: field, text: "Isi usia terendah dan usia tertinggi." };
+        return { field: field, text: labelOf(field) + ": jumlah isi tidak sesuai." };
+      case "minimum":
+      case "maximum":
+        return { field: field, text: labelOf(field) + ": nilai " + err.value + " di luar batas (" +
+          (err.keyword === "minimum" ? "paling kecil " : "paling besar ") + err.expected + ")." };
+      case "uniqueItems":
+        return { field: field, text: labelOf(field) + ": ada pilihan yang tertulis dua kali." };
+      case "minProperties":
+        return { field: field, text: "Isi paling sedikit satu kontak (telepon, situs atau email), atau kosongkan semuanya." };
+      case "additionalProperties":
+        return { field: field, text: "Kunci tidak dikenal: " + err.expected.join(", ") + "." };
+    }
+    return { field: field, text: labelOf(field) + ": isian tidak sesuai aturan (" + err.keyword + ")." };
+  }
+
+  // --- the form ------------------------------------------------------------------------------
+
+  function $(id) { return document.getElementById(id); }
+  function text(id) { return $(id).value.replace(/\s+/g, " ").trim(); }
+
+  function number(raw, integer) {
+    var t = String(raw).trim();
+    if (!t) return undefined;
+    if (t.indexOf(".") < 0 && (t.match(/,/g) || []).length === 1) t = t.replace(",", ".");
+    if (!/^[-+]?(\d+\.?\d*|\.\d+)$/.test(t)) return t;  // kept as text: the schema says "angka"
+    var n = Number(t);
+    return integer ? n : Math.round(n * 1e6) / 1e6;
+  }
+
+  function slugify(s) {
+    return s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  }
+
+  var ERROR_TARGET = {
+    kategori: "g-kategori", nama: "g-nama", id: "g-id", kelurahan: "g-kelurahan", alamat: "g-alamat",
+    lokasi: "g-lokasi", lokasi_perkiraan: "g-lokasi", pengelola: "g-pengelola-nama",
+    "pengelola.nama": "g-pengelola-nama", "pengelola.sektor": "g-sektor", jam_buka: "g-jam",
+    usia: "g-usia", fasilitas: "g-fasilitas", kontak: "g-telepon", "kontak.telepon": "g-telepon",
+    "kontak.email": "g-email", "kontak.situs": "g-situs", keterangan: "g-keterangan",
+    sumber: "g-sumber", verifikasi: "g-ver-oleh", "verifikasi.tanggal": "g-ver-tanggal",
+    "verifikasi.oleh": "g-ver-oleh"
+  };
+
+  function start(map, opts) {
+    var state = { schema: null, records: {}, editing: "", idTouched: false, showAll: false,
+                  touched: {}, yaml: "", marker: null, problems: [] };
+    var form = $("pk-form");
+
+    // The map lives in the form's location field.
+    $("pk-peta-slot").appendChild(map.getContainer());
+    map.invalidateSize();
+    var bounds = L.latLngBounds(opts.batas);
+    map.setMaxBounds(bounds.pad(0.5));
+    var existing = L.layerGroup().addTo(map);
+
+    function protectedCategory() {
+      var k = opts.kategori[$("f-kategori").value];
+      return !!(k && k.dilindungi);
+    }
+
+    function setPoint(lat, lon, pan) {
+      $("f-lat").value = lat.toFixed(6);
+      $("f-lon").value = lon.toFixed(6);
+      placeMarker(lat, lon, pan);
+      state.touched.lokasi = true;
+      update();
+    }
+
+    function placeMarker(lat, lon, pan) {
+      var ll = L.latLng(lat, lon);
+      if (!state.marker) {
+        state.marker = L.marker(ll, {
+          draggable: true, keyboard: true, title: "Lokasi fasilitas", alt: "Lokasi fasilitas",
+          icon: L.divIcon({ className: "pk-titik", html: "<span></span>", iconSize: [26, 26], iconAnchor: [13, 26] })
+        }).addTo(map);
+        state.marker.on("dragend", function () {
+          var p = state.marker.getLatLng();
+          setPoint(p.lat, p.lng, false);
+        });
+      } else {
+        state.marker.setLatLng(ll);
+      }
+      if (pan) map.setView(ll, Math.max(map.getZoom(), 16));
+    }
+
+    function removeMarker() {
+      if (state.marker) { map.removeLayer(state.marker); state.marker = null; }
+    }
+
+    map.on("click", function (e) {
+      if (protectedCategory()) return;
+      setPoint(e.latlng.lat, e.latlng.lng, false);
+    });
+
+    function syncMarkerFromFields() {
+      var lat = number($("f-lat").value), lon = number($("f-lon").value);
+      if (typeof lat === "number" && typeof lon === "number" && isFinite(lat) && isFinite(lon) &&
+          Math.abs(lat) <= 90 && Math.abs(lon) <= 180) {
+        placeMarker(lat, lon, bounds.contains([lat, lon]));
+      } else if (!$("f-lat").value.trim() && !$("f-lon").value.trim()) {
+        removeMarker();
+      }
+    }
+
+    function renderAmenities(checked) {
+      var box = $("f-fasilitas");
+      var k = opts.kategori[$("f-kategori").value];
+      box.textContent = "";
+      if (!k) {
+        box.appendChild(el("p", "pk-bantuan", "Pilih kategori dulu."));
+        return;
+      }
+      if (!k.fasilitas.length) {
+        box.appendChild(el("p", "pk-bantuan", "Tidak ada pilihan sarana untuk kategori ini."));
+        return;
+      }
+      k.fasilitas.forEach(function (pair) {
+        var label = el("label", "pk-centang");
+        var input = document.createElement("input");
+        input.type = "checkbox";
+        input.value = pair[0];
+        input.checked = checked.indexOf(pair[0]) >= 0;
+        label.appendChild(input);
+        label.appendChild(document.createTextNode(" " + pair[1]));
+        box.appendChild(label);
+      });
+    }
+
+    function el(tag, cls, content) {
+      var node = document.createElement(tag);
+      if (cls) node.className = cls;
+      if (content !== undefined) node.textContent = content;
+      return node;
+    }
+
+    function checkedAmenities() {
+      return Array.prototype.map.call($("f-fasilitas").querySelectorAll("input:checked"),
+                                      function (i) { return i.value; });
+    }
+
+    function applyCategory() {
+      var hide = protectedCategory();
+      $("pk-dilindungi").hidden = !hide;
+      Array.prototype.forEach.call(form.querySelectorAll(".pk-terbuka"), function (node) {
+        node.hidden = hide;
+        Array.prototype.forEach.call(node.querySelectorAll("input"), function (i) { i.disabled = hide; });
+      });
+      if (hide) removeMarker(); else syncMarkerFromFields();
+      map.invalidateSize();
+    }
+
+    function readForm() {
+      var rec = {};
+      var hide = protectedCategory();
+      function put(key, value) { if (value !== undefined && value !== "") rec[key] = value; }
+      put("nama", text("f-nama"));
+      put("kategori", $("f-kategori").value);
+      if (!hide) put("alamat", text("f-alamat"));
+      put("kelurahan", $("f-kelurahan").value);
+      if (!hide) {
+        var lat = number($("f-lat").value), lon = number($("f-lon").value);
+        if (lat !== undefined || lon !== undefined) {
+          rec.lokasi = [lat, lon].filter(function (v) { return v !== undefined; });
+          if ($("f-perkiraan").checked) rec.lokasi_perkiraan = true;
+        }
+      }
+      var pengelola = {};
+      if (text("f-pengelola-nama")) pengelola.nama = text("f-pengelola-nama");
+      if ($("f-sektor").value) pengelola.sektor = $("f-sektor").value;
+      if (Object.keys(pengelola).length) rec.pengelola = pengelola;
+      put("jam_buka", text("f-jam"));
+      var umin = number($("f-usia-min").value, true), umax = number($("f-usia-max").value, true);
+      if (umin !== undefined || umax !== undefined) {
+        rec.usia = [umin, umax].filter(function (v) { return v !== undefined; });
+      }
+      var amenities = checkedAmenities();
+      if (amenities.length) rec.fasilitas = amenities;
+      put("akses", $("f-akses").value);
+      if (!hide) {
+        var kontak = {};
+        if (text("f-telepon")) kontak.telepon = text("f-telepon");
+        if (text("f-situs")) kontak.situs = text("f-situs");
+        if (text("f-email")) kontak.email = text("f-email");
+        if (Object.keys(kontak).length) rec.kontak = kontak;
+      }
+      put("keterangan", text("f-keterangan"));
+      put("sumber", text("f-sumber"));
+      var ver = {};
+      if ($("f-ver-tanggal").value) ver.tanggal = $("f-ver-tanggal").value;
+      if (text("f-ver-oleh")) ver.oleh = text("f-ver-oleh");
+      if (Object.keys(ver).length) rec.verifikasi = ver;
+      put("status", $("f-status").value);
+      return rec;
+    }
+
+    function currentId() {
+      return state.editing || text("f-id");
+    }
+
+    // What the schema cannot say (as `check` does): the point inside the city, the age range,
+    // the file name, a verification date that has not happened yet.
+    function extraProblems(rec) {
+      var out = [];
+      var id = currentId();
+      if (!id) out.push({ field: "id", text: "Nama berkas belum ada; isi nama fasilitas." });
+      else if (!new RegExp(opts.slug).test(id)) {
+        out.push({ field: "id", text: "Nama berkas hanya boleh huruf kecil, angka dan tanda hubung, misalnya " + (slugify(id) || "ruang-laktasi-balai-kota") + "." });
+      } else if (!state.editing && state.records[id]) {
+        out.push({ field: "id", text: "Sudah ada data dengan nama berkas ini. Untuk mengubahnya, pilih di \"Ubah data yang ada\"; untuk tempat lain, ganti nama berkasnya." });
+      }
+      var p = rec.lokasi;
+      if (p && p.length === 2 && typeof p[0] === "number" && typeof p[1] === "number" &&
+          Math.abs(p[0]) <= 90 && Math.abs(p[1]) <= 180 && !bounds.contains(p)) {
+        out.push({ field: "lokasi", text: bounds.contains([p[1], p[0]])
+          ? "Lintang dan bujur tertukar: lintang dulu (sekitar " + opts.batas[0][0].toFixed(0) + "), lalu bujur."
+          : "Titik ini berada di luar " + opts.kota + "; periksa koordinatnya." });
+      }
+      var u = rec.usia;
+      if (u && u.length === 2 && Number.isInteger(u[0]) && Number.isInteger(u[1]) && u[0] > u[1]) {
+        out.push({ field: "usia", text: "Usia terendah lebih besar dari usia tertinggi; tukar urutannya." });
+      }
+      var t = rec.verifikasi && rec.verifikasi.tanggal;
+      if (t && /^\d{4}-\d{2}-\d{2}$/.test(t) && t > new Date().toISOString().slice(0, 10)) {
+        out.push({ field: "verifikasi.tanggal", text: "Tanggal pemeriksaan belum terjadi." });
+      }
+      return out;
+    }
+
+    function showProblems(problems) {
+      Array.prototype.forEach.call(form.querySelectorAll(".pk-galat"), function (p) {
+        p.hidden = true; p.textContent = "";
+      });
+      Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (i) {
+        i.removeAttribute("aria-invalid");
+      });
+      problems.forEach(function (pr) {
+        var top = pr.field.split(".")[0];
+        if (!state.showAll && !state.touched[top]) return;
+        var target = $(ERROR_TARGET[pr.field] || ERROR_TARGET[top] || "");
+        if (!target) return;
+        target.textContent = target.textContent ? target.textContent + " " + pr.text : pr.text;
+        target.hidden = false;
+        var input = target.parentNode.querySelector("input, select, textarea");
+        if (input) input.setAttribute("aria-invalid", "true");
+      });
+      var list = $("pk-masalah");
+      list.textContent = "";
+      problems.forEach(function (pr) { list.appendChild(el("li", "", pr.text)); });
+      $("pk-ringkasan").textContent = problems.length
+        ? "Masih ada " + problems.length + " hal yang perlu dilengkapi atau diperbaiki:"
+        : "Data sudah sesuai aturan. Periksa sekali lagi, lalu kirim.";
+      $("pk-ringkasan").className = problems.length ? "pk-belum" : "pk-siap";
+    }
+
+    function update() {
+      if (!state.schema) return;
+      if (!state.editing && !state.idTouched) $("f-id").value = slugify(text("f-nama"));
+      var rec = readForm();
+      var problems = validate(state.schema, rec).map(message).concat(extraProblems(rec));
+      state.problems = problems;
+      state.yaml = toYaml(rec, state.schema);
+      $("pk-yaml").value = state.yaml;
+      var id = currentId() || "…";
+      $("pk-yaml-id").textContent = id;
+      $("pk-id-contoh").textContent = id;
+      Array.prototype.forEach.call(form.querySelectorAll(".pk-id-nama"), function (n) { n.textContent = id; });
+      showProblems(problems);
+      form.setAttribute("data-pk-valid", problems.length ? "false" : "true");
+      var send = $("pk-kirim");
+      if (send) {
+        var ok = !problems.length;
+        send.setAttribute("aria-disabled", ok ? "false" : "true");
+        if (ok) send.href = githubUrl(id);
+        else send.removeAttribute("href");
+        send.textContent = state.editing ? "Salin dan buka berkas di GitHub" : "Kirim lewat GitHub";
+      }
+    }
+
+    function githubUrl(id) {
+      var branch = opts.cabang.split("/").map(encodeURIComponent).join("/");
+      var base = "https://github.com/" + opts.repo;
+      if (state.editing) return base + "/edit/" + branch + "/facilities/" + encodeURIComponent(id) + ".yml";
+      return base + "/new/" + branch + "?filename=" + encodeURIComponent("facilities/" + id + ".yml") +
+        "&value=" + encodeURIComponent(state.yaml);
+    }
+
+    function copy() {
+      var area = $("pk-yaml");
+      var status = $("pk-salin-status");
+      function done(ok) {
+        status.textContent = ok ? "Tersalin." : "Tidak dapat menyalin otomatis: pilih teksnya, lalu salin.";
+      }
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        return navigator.clipboard.writeText(state.yaml).then(function () { done(true); }, function () {
+          area.select(); done(document.execCommand && document.execCommand("copy"));
+        });
+      }
+      area.select();
+      done(document.execCommand && document.execCommand("copy"));
+      return Promise.resolve();
+    }
+
+    function fill(id) {
+      var rec = state.records[id] || {};
+      state.editing = id;
+      state.idTouched = !!id;
+      state.touched = {};
+      state.showAll = !!id;
+      function set(fid, v) { $(fid).value = v === undefined || v === null ? "" : String(v); }
+      set("f-nama", rec.nama); set("f-id", id);
+      $("f-id").readOnly = !!id;
+      set("f-kategori", rec.kategori); set("f-alamat", rec.alamat); set("f-kelurahan", rec.kelurahan);
+      var lok = rec.lokasi || [];
+      set("f-lat", lok[0]); set("f-lon", lok[1]);
+      $("f-perkiraan").checked = !!rec.lokasi_perkiraan;
+      var pg = rec.pengelola || {};
+      set("f-pengelola-nama", pg.nama); set("f-sektor", pg.sektor);
+      set("f-jam", rec.jam_buka);
+      var usia = rec.usia || [];
+      set("f-usia-min", usia[0]); set("f-usia-max", usia[1]);
+      set("f-akses", rec.akses);
+      var k = rec.kontak || {};
+      set("f-telepon", k.telepon); set("f-situs", k.situs); set("f-email", k.email);
+      set("f-keterangan", rec.keterangan); set("f-sumber", rec.sumber);
+      var v = rec.verifikasi || {};
+      set("f-ver-tanggal", v.tanggal); set("f-ver-oleh", v.oleh);
+      $("pk-verifikasi").open = !!rec.verifikasi;
+      set("f-status", rec.status || "aktif");
+      renderAmenities(rec.fasilitas || []);
+      applyCategory();
+      if (lok.length === 2) placeMarker(lok[0], lok[1], true);
+      else { removeMarker(); map.setView(opts.pusat || bounds.getCenter(), map.getZoom()); }
+      update();
+    }
+
+    function panToKelurahan(name) {
+      if ($("f-lat").value.trim() || $("f-lon").value.trim()) return;
+      var pts = Object.keys(state.records).map(function (id) { return state.records[id]; })
+        .filter(function (r) { return r.kelurahan === name && r.lokasi; })
+        .map(function (r) { return r.lokasi; });
+      if (pts.length) map.fitBounds(L.latLngBounds(pts).pad(0.3), { maxZoom: 16, animate: false });
+    }
+
+    function showExisting() {
+      Object.keys(state.records).forEach(function (id) {
+        var r = state.records[id];
+        if (!r.lokasi) return;
+        var tip = document.createElement("span");
+        tip.textContent = r.nama;
+        L.circleMarker(r.lokasi, { radius: 5, weight: 1, color: "#555", fillColor: "#9e9e9e",
+                                   fillOpacity: 0.8, className: "pk-ada" })
+          .bindTooltip(tip).addTo(existing);
+      });
+    }
+
+    // Events ------------------------------------------------------------------------------
+    form.addEventListener("input", function (e) {
+      var path = e.target.getAttribute("data-path");
+      if (path) state.touched[path.split(".")[0]] = true;
+      if (e.target.id === "f-id") state.idTouched = true;
+      if (e.target.id === "f-lat" || e.target.id === "f-lon") {
+        var parts = e.target.value.split(/[,;\s]+/).filter(Boolean);
+        if (e.target.id === "f-lat" && parts.length === 2 && /,|;|\s/.test(e.target.value.trim())) {
+          $("f-lat").value = parts[0]; $("f-lon").value = parts[1];  // a pasted "lat, lon"
+        }
+        syncMarkerFromFields();
+      }
+      update();
+    });
+    form.addEventListener("change", function (e) {
+      var path = e.target.getAttribute("data-path");
+      if (path) state.touched[path.split(".")[0]] = true;
+      if (e.target.id === "f-kategori") {
+        renderAmenities(checkedAmenities());
+        applyCategory();
+      } else if (e.target.id === "f-kelurahan") {
+        panToKelurahan(e.target.value);
+      } else if (e.target.id === "f-ubah") {
+        fill(e.target.value);
+        return;
+      } else if (e.target.closest && e.target.closest("#f-fasilitas")) {
+        state.touched.fasilitas = true;
+      }
+      update();
+    });
+    $("pk-salin").addEventListener("click", function () {
+      state.showAll = true;
+      update();
+      copy();
+    });
+    var send = $("pk-kirim");
+    if (send) {
+      send.addEventListener("click", function (e) {
+        state.showAll = true;
+        update();
+        if (send.getAttribute("aria-disabled") === "true") {
+          e.preventDefault();
+          $("pk-ringkasan").scrollIntoView({ block: "center" });
+          return;
+        }
+        if (state.editing) copy();  // GitHub's editor cannot be pre-filled: paste it there
+      });
+    }
+
+    // The page scrolls as one: the form sizes its own iframe (same origin).
+    function fit() {
+      var frame = window.frameElement;
+      if (frame) frame.style.height = Math.ceil(form.getBoundingClientRect().height + 32) + "px";
+    }
+    if (window.ResizeObserver) new ResizeObserver(fit).observe(form);
+    fit();
+
+    Promise.all([
+      fetch(opts.schema).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); }),
+      fetch(opts.data).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+    ]).then(function (loaded) {
+      state.schema = loaded[0];
+      state.records = loaded[1];
+      var select = $("f-ubah");
+      Object.keys(state.records)
+        .sort(function (a, b) { return state.records[a].nama.localeCompare(state.records[b].nama, "id"); })
+        .forEach(function (id) {
+          var o = document.createElement("option");
+          o.value = id;
+          o.textContent = state.records[id].nama + " — " + state.records[id].kelurahan;
+          select.appendChild(o);
+        });
+      select.disabled = false;
+      showExisting();
+      $("f-status").value = "aktif";
+      update();
+      document.documentElement.setAttribute("data-pk-ready", "1");
+    }, function () {
+      $("pk-ringkasan").textContent = "Aturan pemeriksaan tidak dapat dimuat. Muat ulang halaman ini.";
+    });
+    PetaTambah.map = map;
+    PetaTambah.state = state;
+  }
+
+  var PetaTambah = { validate: validate, equal: equal, toYaml: toYaml, message: message, start: start };
+  window.PetaTambah = PetaTambah;
+})();
