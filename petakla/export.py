@@ -1,49 +1,108 @@
-"""Open data downloads of every published facility: GeoJSON (RFC 7946) and CSV (UTF-8),
-written through geopandas/pyogrio so the files are what GIS tools expect."""
+"""Open data downloads of every published facility, written in one step through
+geopandas/pyogrio so the files are what GIS tools expect: GeoJSON (RFC 7946), CSV (UTF-8) and
+KML (Google Earth, Google My Maps).
+
+Every column is listed in FIELDS with the record field (a path in the JSON Schema) it comes
+from, so the /data/ page documents the columns from the schema's own descriptions."""
 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
+from html import escape
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 from shapely.geometry import Point
 
-from .model import Facility
+from .model import APPROX_LABELS, Facility
+from .schema import STATUS
 
 DATA_DIR = "data"
-# Column name -> description (Indonesian); the /data/ page documents these.
-FIELDS: dict[str, str] = {
-    "id": "Pengenal unik (nama berkas data).",
-    "nama": "Nama fasilitas.",
-    "kategori": "Kode kategori.",
-    "kategori_label": "Nama kategori.",
-    "klaster": "Klaster KLA yang dilayani.",
-    "alamat": "Alamat jalan.",
-    "kelurahan": "Nama resmi kelurahan.",
-    "kelurahan_kode": "Kode wilayah Kemendagri kelurahan.",
-    "kecamatan": "Nama resmi kecamatan.",
-    "kecamatan_kode": "Kode wilayah Kemendagri kecamatan.",
-    "lat": "Lintang (WGS84).",
-    "lon": "Bujur (WGS84).",
-    "lokasi_perkiraan": "Kosong bila titik tepat; bila perkiraan: 'editor' (perkiraan penyunting), "
-                        "'geocode' (dari alamat) atau 'kelurahan' (titik di dalam kelurahan).",
-    "pengelola": "Nama lembaga pengelola.",
-    "sektor": "Sektor pengelola: pemerintah, non-pemerintah, media, dunia-usaha.",
-    "jam_buka": "Jam buka (sintaks opening_hours OpenStreetMap).",
-    "usia_min": "Usia anak terendah (tahun).",
-    "usia_max": "Usia anak tertinggi (tahun).",
-    "fasilitas": "Sarana yang tersedia, dipisah titik koma.",
-    "akses": "Siapa yang boleh memakai: umum, pengunjung, karyawan.",
-    "telepon": "Telepon lembaga.",
-    "situs": "Situs web lembaga.",
-    "email": "Email lembaga.",
-    "keterangan": "Keterangan.",
-    "sumber": "Sumber informasi.",
-    "status": "Status: aktif, tutup-sementara, direncanakan, tutup.",
-    "verifikasi_tanggal": "Tanggal verifikasi di tempat (kosong: belum diverifikasi).",
-    "verifikasi_oleh": "Pemeriksa.",
+# pyogrio's GDAL has both "KML" and "LIBKML". LIBKML writes the `id` column as the Placemark's
+# id (it reads back as `id`, with no clash) and a column named "name"/"description" as the
+# Placemark's <name>/<description>, without touching process-wide GDAL settings.
+KML_DRIVER = "LIBKML"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the downloads.
+
+    `schema`: where the value comes from in a record, as a path in the JSON Schema
+    ("properties.pengelola.properties.nama"), or "" for a column the pipeline derives.
+    `keterangan`: what the column holds (Indonesian), for derived columns and wherever the
+    schema's description alone would not say it."""
+
+    schema: str = ""
+    keterangan: str = ""
+
+
+FIELDS: dict[str, Column] = {
+    "id": Column("", "Pengenal unik fasilitas: nama berkas datanya tanpa .yml "
+                     "(facilities/<id>.yml), juga bagian alamat halamannya (/fasilitas/<id>/)."),
+    "nama": Column("properties.nama"),
+    "kategori": Column("properties.kategori", "Kode kategori; namanya ada di kolom "
+                                              "kategori_label."),
+    "kategori_label": Column("", "Nama kategori, misalnya Ruang Laktasi."),
+    "klaster": Column("", "Klaster Kota Layak Anak yang didukung kategori ini."),
+    "alamat": Column("properties.alamat"),
+    "kelurahan": Column("properties.kelurahan", "Ditulis dengan ejaan resmi Kemendagri."),
+    "kelurahan_kode": Column("", "Kode wilayah Kemendagri kelurahan, misalnya 63.71.01.1001."),
+    "kecamatan": Column("", "Nama resmi kecamatan, diturunkan dari kelurahan."),
+    "kecamatan_kode": Column("", "Kode wilayah Kemendagri kecamatan, misalnya 63.71.01."),
+    "lat": Column("properties.lokasi", "Lintang (WGS84, derajat desimal, 6 angka di belakang "
+                                       "koma). Dari `lokasi`; bila kosong, dicari dari alamat "
+                                       "(lihat lokasi_perkiraan)."),
+    "lon": Column("properties.lokasi", "Bujur (WGS84, derajat desimal, 6 angka di belakang "
+                                       "koma). Sumbernya sama dengan lat."),
+    "lokasi_perkiraan": Column(
+        "properties.lokasi_perkiraan",
+        "Kosong bila titik diukur di tempat. Bila titik hanya perkiraan: editor (perkiraan "
+        "penyunting), geocode (dicari dari alamat di data OpenStreetMap) atau kelurahan (titik "
+        "di dalam wilayah kelurahan)."),
+    "pengelola": Column("properties.pengelola.properties.nama"),
+    "sektor": Column("properties.pengelola.properties.sektor"),
+    "jam_buka": Column("properties.jam_buka"),
+    "usia_min": Column("properties.usia", "Usia anak terendah (tahun)."),
+    "usia_max": Column("properties.usia", "Usia anak tertinggi (tahun)."),
+    "fasilitas": Column("properties.fasilitas", "Kode sarana, dipisah titik koma (;)."),
+    "akses": Column("properties.akses"),
+    "telepon": Column("properties.kontak.properties.telepon"),
+    "situs": Column("properties.kontak.properties.situs"),
+    "email": Column("properties.kontak.properties.email"),
+    "keterangan": Column("properties.keterangan"),
+    "sumber": Column("properties.sumber"),
+    "status": Column("properties.status", "Bila tidak diisi di data: aktif."),
+    "verifikasi_tanggal": Column("properties.verifikasi.properties.tanggal",
+                                 "Kosong: belum diverifikasi di tempat."),
+    "verifikasi_oleh": Column("properties.verifikasi.properties.oleh"),
 }
+
+
+def schema_node(schema: dict, path: str) -> dict:
+    """The part of the JSON Schema at a dotted path such as "properties.usia"."""
+    node: Any = schema
+    for key in path.split("."):
+        node = node[key]
+    return node
+
+
+def column_docs(schema: dict) -> list[dict]:
+    """Per column, what the /data/ page says about it: the record field it comes from and
+    the schema's description of it (so the documentation cannot drift from the schema)."""
+    docs = []
+    for name, col in FIELDS.items():
+        node = schema_node(schema, col.schema) if col.schema else {}
+        docs.append({
+            "nama": name,
+            "field": ".".join(p for p in col.schema.split(".") if p != "properties"),
+            "schema": node.get("description", ""),
+            "keterangan": col.keterangan,
+            "nilai": list(node.get("enum", [])) if name != "kategori" else [],
+        })
+    return docs
 
 
 def _row(f: Facility) -> dict:
@@ -77,15 +136,51 @@ def frame(facilities: list[Facility]) -> gpd.GeoDataFrame:
     return gdf.astype({"usia_min": "Int64", "usia_max": "Int64"})
 
 
-def downloads(facilities: list[Facility]) -> dict[str, bytes]:
+def kml_description(f: Facility, site_url: str = "") -> str:
+    """A short HTML summary for the KML balloon (Google Earth and My Maps show <description>
+    as HTML, so every value is escaped here)."""
+    kel = f.kelurahan
+    where = ", ".join(x for x in (f.data.get("alamat", ""), f"Kelurahan {kel.nama}",
+                                  f"Kecamatan {kel.kecamatan.nama}") if x)
+    lines = [f"{f.category.label} ({f.category.klaster.judul})", where]
+    if f.data.get("jam_buka"):
+        lines.append(f"Jam buka: {f.data['jam_buka']}")
+    status = STATUS[f.status]
+    ver = f.verified
+    lines.append(f"Status: {status}; " + (f"diverifikasi {ver['tanggal']}" if ver
+                                          else "belum diverifikasi"))
+    if f.approx:
+        lines.append(APPROX_LABELS[f.approx])
+    html = "<br>".join(escape(line) for line in lines)
+    if site_url:
+        url = f"{site_url.rstrip('/')}/fasilitas/{f.id}/"
+        html += f'<br><a href="{escape(url)}">Halaman fasilitas</a>'
+    return html
+
+
+def _kml(gdf: gpd.GeoDataFrame, facilities: list[Facility], site_url: str, path: Path) -> None:
+    by_id = {f.id: f for f in facilities}
+    kml = gdf.copy()
+    # LIBKML writes a column named "name" as the Placemark's <name> and "description" as its
+    # <description>; every other column goes into ExtendedData.
+    kml.insert(1, "name", kml.pop("nama"))
+    kml.insert(2, "description", [kml_description(by_id[i], site_url) for i in kml["id"]])
+    kml.to_file(path, driver=KML_DRIVER, engine="pyogrio", layer="fasilitas",
+                dataset_options={"NAME": "Fasilitas ramah anak"})
+
+
+def downloads(facilities: list[Facility], site_url: str = "") -> dict[str, bytes]:
     gdf = frame(facilities)
     with tempfile.TemporaryDirectory() as tmp:
         geojson = Path(tmp) / "fasilitas.geojson"
         gdf.to_file(geojson, driver="GeoJSON", engine="pyogrio",
                     layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": "6",
                                    "WRITE_NAME": "NO"})
+        kml = Path(tmp) / "fasilitas.kml"
+        _kml(gdf, facilities, site_url, kml)
         csv = gdf.drop(columns="geometry").to_csv(index=False, lineterminator="\n")
         return {
             f"{DATA_DIR}/fasilitas.geojson": geojson.read_bytes(),
             f"{DATA_DIR}/fasilitas.csv": csv.encode("utf-8"),
+            f"{DATA_DIR}/fasilitas.kml": kml.read_bytes(),
         }

@@ -7,22 +7,23 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from jinja2 import ChainableUndefined, Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .assets import icon_svg
 from .config import Config
-from .export import FIELDS
+from .export import column_docs
 from .maps import mini_map_src
 from .model import APPROX_LABELS, Facility
+from .poster import POSTER_FILE, facility_url, posters
 from .regions import City
-from .schema import AKSES, SEKTOR, STATUS
+from .schema import AKSES, SEKTOR, STATUS, build_schema
 from .vocab import Vocab
 
-_DAYS = {"Mo": "Sen", "Tu": "Sel", "We": "Rab", "Th": "Kam", "Fr": "Jum", "Sa": "Sab",
-         "Su": "Min", "PH": "libur nasional", "off": "tutup"}
+_DAYS = {"Mo": "Senin", "Tu": "Selasa", "We": "Rabu", "Th": "Kamis", "Fr": "Jumat",
+         "Sa": "Sabtu", "Su": "Minggu", "PH": "hari libur nasional", "off": "tutup"}
 
 
 def jam_buka_text(value: str) -> str:
@@ -50,11 +51,18 @@ def meta_text(value: str, limit: int = 160) -> Markup:
     return Markup(json.dumps(text, ensure_ascii=False)[1:-1])
 
 
+def code_text(value: str) -> Markup:
+    """Escaped text in which `backticked` words become <code> (schema descriptions)."""
+    parts = str(escape(value)).split("`")
+    return Markup("".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts)))
+
+
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("petakla", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       undefined=ChainableUndefined, keep_trailing_newline=True,
                       trim_blocks=False, lstrip_blocks=False)
+    env.filters["kode"] = code_text
     env.globals.update(icon=lambda name, size=24: Markup(icon_svg(name, size)),
                        status=STATUS, sektor=SEKTOR, akses=AKSES, approx_labels=APPROX_LABELS)
     return env
@@ -64,9 +72,45 @@ def _sorted(items: list[Facility]) -> list[Facility]:
     return sorted(items, key=lambda f: (f.nama.casefold(), f.id))
 
 
-def facility_page(env: Environment, f: Facility, vocab: Vocab) -> str:
+def details(f: Facility, vocab: Vocab) -> dict:
+    """What the facility page and the text-only lists show besides the record's own text."""
     d = f.data
-    phone = re.sub(r"[^0-9+]", "", (d.get("kontak") or {}).get("telepon", ""))
+    return {
+        "jam_buka": jam_buka_text(d.get("jam_buka", "")),
+        "amenities": [vocab.amenitas[a] for a in d.get("fasilitas", [])],
+        "tel": re.sub(r"[^0-9+]", "", (d.get("kontak") or {}).get("telepon", "")),
+        "sumber": source_parts(d.get("sumber", "")),
+    }
+
+
+REPORT_CHECKLIST = ["Nama", "Alamat atau titik di peta", "Jam buka",
+                    "Kontak (telepon, situs web, email)", "Sarana yang tersedia",
+                    "Status (tutup, pindah, belum dibuka)", "Lainnya"]
+
+
+def report_url(repositori: str, f: Facility, page: str) -> str:
+    """A new GitHub issue in the project's repository, prefilled for this facility."""
+    body = [f"Fasilitas: {f.nama}", f"ID: {f.id}"]
+    body += [f"Halaman: {page}"] if page else []
+    body += [f"Berkas data: facilities/{f.id}.yml", "",
+             "Apa yang berubah atau salah? Centang yang sesuai, lalu jelaskan di bawah.", ""]
+    body += [f"- [ ] {item}" for item in REPORT_CHECKLIST]
+    body += ["", "Penjelasan:", "", "",
+             "Sumber informasi (misalnya dilihat langsung pada tanggal …, foto papan nama, "
+             "situs web resmi):", ""]
+    query = urlencode({"title": f"Perubahan data: {f.nama}", "body": "\n".join(body)},
+                      quote_via=quote)
+    return f"{repositori.rstrip('/')}/issues/new?{query}"
+
+
+def edit_url(repositori: str, cabang: str, f: Facility) -> str:
+    return f"{repositori.rstrip('/')}/edit/{quote(cabang)}/facilities/{quote(f.id)}.yml"
+
+
+def facility_page(env: Environment, f: Facility, vocab: Vocab, config: Config | None = None,
+                  site_url: str = "") -> str:
+    page = facility_url(site_url, f)
+    repositori = config.repositori if config else ""
     return env.get_template("fasilitas.md.j2").render(
         f=f, root="../../",
         title=meta_text(f.nama),
@@ -75,10 +119,12 @@ def facility_page(env: Environment, f: Facility, vocab: Vocab) -> str:
         lat=f"{f.lat:.6f}" if f.lat is not None else "",
         lon=f"{f.lon:.6f}" if f.lon is not None else "",
         mini_src=mini_map_src(f, "../../") if f.has_location else "",
-        jam_buka=jam_buka_text(d.get("jam_buka", "")),
-        amenities=[vocab.amenitas[a] for a in d.get("fasilitas", [])],
-        tel=phone,
-        sumber=source_parts(d.get("sumber", "")),
+        page_url=page,
+        whatsapp=("https://wa.me/?text=" + quote(f"{f.nama} — {page}", safe="")) if page else "",
+        poster=POSTER_FILE,
+        report=report_url(repositori, f, page) if repositori else "",
+        edit=edit_url(repositori, config.cabang, f) if repositori and config else "",
+        **details(f, vocab),
     )
 
 
@@ -105,7 +151,7 @@ def generate_pages(config: Config, vocab: Vocab, city: City,
     )
     pages["peta/index.md"] = env.get_template("peta.md.j2").render(**common)
     for f in public:
-        pages[f"fasilitas/{f.id}.md"] = facility_page(env, f, vocab)
+        pages[f"fasilitas/{f.id}.md"] = facility_page(env, f, vocab, config, site_url)
 
     rows = []
     for kc in city.kecamatan:
@@ -116,6 +162,11 @@ def generate_pages(config: Config, vocab: Vocab, city: City,
                      "kosong": sum(1 for _, items in groups if not items)})
         pages[f"kecamatan/{kc.slug}.md"] = env.get_template("kecamatan.md.j2").render(
             **common, kc=kc, groups=groups, n=n, root="../../")
+        pages[f"kecamatan/{kc.slug}/daftar.md"] = env.get_template(
+            "kecamatan_daftar.md.j2").render(
+            **common, kc=kc, n=n, root="../../../",
+            groups=[(k, [(f, details(f, vocab)) for f in items]) for k, items in groups if items],
+            kosong=[k for k, items in groups if not items])
     pages["kecamatan/index.md"] = env.get_template("kecamatan_index.md.j2").render(
         **common, kecamatan=rows, n_kelurahan=len(city.kelurahan))
 
@@ -137,7 +188,9 @@ def generate_pages(config: Config, vocab: Vocab, city: City,
             protected_counts=[(kc, protected_count[kc.kode]) for kc in city.kecamatan],
         )
     pages["data/index.md"] = env.get_template("data.md.j2").render(
-        **common, fields=FIELDS, total=sum(1 for f in public if f.has_location))
+        **common, columns=column_docs(build_schema(vocab, city)),
+        total=sum(1 for f in public if f.has_location))
+    pages.update(posters(public, site_url, config.judul, config.kota_nama))
     return pages
 
 

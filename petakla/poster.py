@@ -1,0 +1,68 @@
+"""A printable A4 poster per facility (fasilitas/<id>/poster.html): a standalone HTML document
+with the name, category, a short description, the address and a QR code to the facility's
+page. No external requests (inline CSS and SVG only) and byte-reproducible output."""
+
+from __future__ import annotations
+
+from functools import cache
+from urllib.parse import quote
+
+import segno
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from .assets import icon_svg
+from .model import Facility
+
+POSTER_FILE = "poster.html"
+# segno settings of the QR code: error correction level M survives a creased or smudged
+# print; the size is set by CSS (viewBox only), the 4-module quiet zone is kept.
+QR_ERROR = "m"
+QR_OPTIONS: dict = {"scale": 1, "border": 4, "omitsize": True, "svgclass": "pk-qr",
+                    "lineclass": None, "dark": "#000"}
+KETERANGAN_MAX = 220
+
+
+def qr_svg(url: str) -> str:
+    """The QR code of `url` as inline SVG (same input, same bytes)."""
+    return segno.make(url, error=QR_ERROR, micro=False).svg_inline(**QR_OPTIONS)
+
+
+def shorten(text: str, limit: int = KETERANGAN_MAX) -> str:
+    """`text` on one line, cut at a word boundary to at most `limit` characters."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,.;:") + "…"
+
+
+def facility_url(site_url: str, f: Facility) -> str:
+    """The facility page's absolute address, or "" when the site's address is unknown."""
+    return f"{site_url.rstrip('/')}/fasilitas/{quote(f.id)}/" if site_url else ""
+
+
+@cache
+def _env() -> Environment:
+    return Environment(loader=PackageLoader("petakla", "templates"),
+                       autoescape=select_autoescape(default=True, default_for_string=True),
+                       keep_trailing_newline=True)
+
+
+def poster_html(f: Facility, site_url: str, judul: str, kota: str) -> str:
+    url = facility_url(site_url, f)
+    return _env().get_template("poster.html.j2").render(
+        f=f, judul=judul, kota=kota, url=url,
+        qr=Markup(qr_svg(url)) if url else "",
+        ikon=Markup(icon_svg(f.category.ikon, 64)),
+        keterangan=shorten(f.data.get("keterangan", "")),
+        panjang=len(f.nama) > 60,
+    )
+
+
+def posters(facilities: list[Facility], site_url: str, judul: str, kota: str) -> dict[str, str]:
+    """{site path: poster} for every published facility."""
+    return {f"fasilitas/{f.id}/{POSTER_FILE}": poster_html(f, site_url, judul, kota)
+            for f in facilities if not f.protected}

@@ -1,0 +1,46 @@
+/* Site behaviour around the maps (progressive enhancement: every page works without it).
+ * Listeners sit on `document`, so they keep working when Material's instant navigation
+ * swaps the page content without loading a new document. */
+(function () {
+  "use strict";
+
+  // The copy buttons are hidden until this script runs (see situs.css: .pk-js).
+  document.documentElement.classList.add("pk-js");
+
+  function say(button, text) {
+    var box = button.closest(".pk-bagikan");
+    var status = box && box.querySelector(".pk-salin-status");
+    if (status) status.textContent = text;
+  }
+
+  function fallbackCopy(text) {
+    var field = document.createElement("textarea");
+    field.value = text;
+    field.setAttribute("readonly", "");
+    field.style.position = "fixed";
+    field.style.opacity = "0";
+    document.body.appendChild(field);
+    field.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    document.body.removeChild(field);
+    return ok;
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-pk-salin]");
+    if (!button) return;
+    var url = button.getAttribute("data-pk-salin");
+    var done = function () { say(button, "Tautan disalin"); };
+    var failed = function () {
+      if (fallbackCopy(url)) done();
+      else say(button, "Tautan tidak bisa disalin otomatis. Salin alamat ini: " + url);
+    };
+    say(button, "");
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(url).then(done, failed);
+    } else {
+      failed();
+    }
+  });
+})();
