@@ -10,10 +10,13 @@ from pathlib import Path
 
 import material
 import xstatic.pkg.leaflet as xs_leaflet
+import xstatic.pkg.leaflet_gesturehandling as xs_gesture
 import xstatic.pkg.leaflet_markercluster as xs_cluster
 
 VENDOR = "assets/vendor"
 STATIC = "assets/peta"
+GESTURE_JS = f"{VENDOR}/gesturehandling/leaflet-gesture-handling.min.js"
+GESTURE_CSS = f"{VENDOR}/gesturehandling/leaflet-gesture-handling.min.css"
 
 # site path -> file on disk
 _VENDOR_FILES = {
@@ -27,6 +30,8 @@ _VENDOR_FILES = {
     "markercluster/leaflet.markercluster.js": (xs_cluster, "leaflet.markercluster.js"),
     "markercluster/MarkerCluster.css": (xs_cluster, "MarkerCluster.css"),
     "markercluster/MarkerCluster.Default.css": (xs_cluster, "MarkerCluster.Default.css"),
+    "gesturehandling/leaflet-gesture-handling.min.js": (xs_gesture, "leaflet-gesture-handling.min.js"),
+    "gesturehandling/leaflet-gesture-handling.min.css": (xs_gesture, "leaflet-gesture-handling.min.css"),
 }
 
 

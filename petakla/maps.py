@@ -17,17 +17,20 @@ from branca.element import Figure
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from .assets import STATIC, VENDOR, icon_path
+from .assets import GESTURE_CSS, GESTURE_JS, STATIC, VENDOR, icon_path
 from .config import Config
+from .hours import weekly_minutes
 from .model import APPROX_LABELS, Facility
-from .schema import STATUS
+from .regions import City
+from .schema import AKSES, STATUS
 from .vocab import Vocab
 
 MAP_DIR = "peta"
 DATA_FILE = f"{MAP_DIR}/fasilitas.json"
 ROOT_FROM_MAP = "../"  # map documents live one folder below the site root
-COLUMNS = ["id", "nama", "kategori", "lat", "lon", "kecamatan", "kelurahan", "alamat",
-           "jam_buka", "status", "verifikasi", "perkiraan"]
+COLUMNS = ["id", "nama", "kategori", "lat", "lon", "kecamatan", "kel", "kelurahan", "alamat",
+           "pengelola", "jam_buka", "jam", "usia_min", "usia_max", "akses", "status",
+           "verifikasi", "perkiraan"]
 
 
 class MapFigure(Figure):
@@ -67,11 +70,20 @@ class FacilityLayer(JSCSSMixin, folium.MacroElement):
             ("markercluster_default_css",
              f"{ROOT_FROM_MAP}{VENDOR}/markercluster/MarkerCluster.Default.css"),
             ("petakla_css", f"{ROOT_FROM_MAP}{STATIC}/peta.css"),
+            ("kategori_css", f"{ROOT_FROM_MAP}{CATEGORY_CSS}"),
         ]
 
 
+CATEGORY_CSS = f"{STATIC}/kategori.css"
+
+
+def category_css(vocab: Vocab) -> str:
+    """One class per category carrying its colour, for markers, badges and posters."""
+    return "".join(f".pk-k-{slug}{{--pk-warna:{c.warna}}}\n" for slug, c in vocab.categories.items())
+
+
 def _category_options(vocab: Vocab) -> dict:
-    return {slug: {"label": c.label, "warna": c.warna, "ikon": icon_path(c.ikon),
+    return {slug: {"slug": slug, "label": c.label, "warna": c.warna, "ikon": icon_path(c.ikon),
                    "klaster": c.klaster.slug}
             for slug, c in vocab.categories.items() if not c.dilindungi}
 
@@ -97,9 +109,12 @@ def _base_map(config: Config, title: str, zoom: int, mode: str, options: dict,
     fig = MapFigure(title=title)
     m = folium.Map(location=list(config.pusat), zoom_start=zoom, tiles=None,
                    control_scale=True, min_zoom=10, max_zoom=19)
-    # Only the site's own copies of Leaflet; none of Folium's CDN defaults.
-    m.default_js = [("leaflet", f"{ROOT_FROM_MAP}{VENDOR}/leaflet/leaflet.js")]
-    m.default_css = [("leaflet_css", f"{ROOT_FROM_MAP}{VENDOR}/leaflet/leaflet.css")]
+    # Only the site's own copies of Leaflet; none of Folium's CDN defaults. Gesture handling
+    # (two fingers to pan on phones) is switched on by peta.js for embedded maps only.
+    m.default_js = [("leaflet", f"{ROOT_FROM_MAP}{VENDOR}/leaflet/leaflet.js"),
+                    ("gesture_handling", f"{ROOT_FROM_MAP}{GESTURE_JS}")]
+    m.default_css = [("leaflet_css", f"{ROOT_FROM_MAP}{VENDOR}/leaflet/leaflet.css"),
+                     ("gesture_handling_css", f"{ROOT_FROM_MAP}{GESTURE_CSS}")]
     folium.TileLayer(tiles=config.tiles, attr=config.tiles_attribution, name="OpenStreetMap",
                      max_zoom=19, max_native_zoom=19).add_to(m)
     for extra in extras:
@@ -113,10 +128,41 @@ def _base_map(config: Config, title: str, zoom: int, mode: str, options: dict,
                          html)
 
 
-def map_documents(config: Config, vocab: Vocab, extras: Sequence[MapExtra] = ()) -> dict[str, str]:
+def _area_options(city: City, facilities: list[Facility],
+                  centres: dict[str, tuple[float, float]]) -> list[dict]:
+    """Kecamatan and kelurahan for the filters and "dekat saya". A kelurahan's centre is a
+    point inside its boundary when boundaries are configured; otherwise the mean of its
+    facilities (marked approximate), or none."""
+    points: dict[str, list[tuple[float, float]]] = {}
+    for f in facilities:
+        if f.has_location:
+            points.setdefault(f.kelurahan.kode, []).append((f.lat, f.lon))
+    out = []
+    for kc in city.kecamatan:
+        kels = []
+        for k in city.kelurahan_in(kc):
+            entry: dict = {"slug": k.slug, "nama": k.nama, "titik": None}
+            if k.kode in centres:
+                entry["titik"] = [round(c, 6) for c in centres[k.kode]]
+            elif points.get(k.kode):
+                pts = points[k.kode]
+                entry["titik"] = [round(sum(p[0] for p in pts) / len(pts), 6),
+                                  round(sum(p[1] for p in pts) / len(pts), 6)]
+                entry["perkiraan"] = True
+            kels.append(entry)
+        out.append({"slug": kc.slug, "nama": kc.nama, "kelurahan": kels})
+    return out
+
+
+def map_documents(config: Config, vocab: Vocab, extras: Sequence[MapExtra] = (),
+                  city: City | None = None, facilities: Sequence[Facility] = (),
+                  centres: dict[str, tuple[float, float]] | None = None) -> dict[str, str]:
     categories = _category_options(vocab)
     common = {"kategori": categories, "base": ROOT_FROM_MAP, "status": STATUS,
-              "perkiraan": APPROX_LABELS}
+              "perkiraan": APPROX_LABELS, "akses": AKSES,
+              "klaster": [{"slug": k.slug, "judul": k.judul} for k in vocab.klaster.values()
+                          if any(c["klaster"] == k.slug for c in categories.values())],
+              "kecamatan": _area_options(city, list(facilities), centres or {}) if city else []}
     return {
         f"{MAP_DIR}/peta.html": _base_map(
             config, f"Peta fasilitas ramah anak — {config.kota_nama}", config.zoom, "main",
@@ -132,10 +178,14 @@ def map_data(facilities: list[Facility]) -> str:
     for f in facilities:
         if not f.has_location:
             continue
+        usia = f.data.get("usia") or [None, None]
+        jam = weekly_minutes(f.data["jam_buka"]) if f.data.get("jam_buka") else None
         rows.append([
             f.id, f.nama, f.category.slug, round(f.lat, 6), round(f.lon, 6),
-            f.kelurahan.kecamatan.slug, f.kelurahan.nama, f.data.get("alamat", ""),
-            f.data.get("jam_buka", ""), f.status,
+            f.kelurahan.kecamatan.slug, f.kelurahan.slug, f.kelurahan.nama,
+            f.data.get("alamat", ""), (f.data.get("pengelola") or {}).get("nama", ""),
+            f.data.get("jam_buka", ""), list(jam) if jam is not None else None,
+            usia[0], usia[1], f.data.get("akses", ""), f.status,
             (f.verified or {}).get("tanggal", ""), f.approx or "",
         ])
     return json.dumps({"kolom": COLUMNS, "baris": rows}, ensure_ascii=False,

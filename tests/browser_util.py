@@ -124,7 +124,7 @@ def map_frame(page: Page, src_part: str) -> Frame:
 _NEAREST_CLUSTER = """(id) => {
   const L = window.L;
   const map = Object.values(window).find(v => v instanceof L.Map);
-  const marker = Object.values(PetaKLA.markers).flat().find(m => m.pkId === id);
+  const marker = PetaKLA.app.markers[id];
   const p = map.latLngToContainerPoint(marker.getLatLng());
   const box = map.getContainer().getBoundingClientRect();
   let best = -1, dist = Infinity;

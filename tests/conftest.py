@@ -64,3 +64,50 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory):
 def site_url(fixture_site) -> str:
     """Base URL ('http://127.0.0.1:PORT/') of the server serving the fixture site."""
     return fixture_site.url
+
+
+# -- a real headless Chromium (Debian's package, driven by Playwright) ------------------------
+# One browser per session (Playwright launches it with a new temporary profile); every test gets
+# its own context (a fresh profile) whose requests are recorded and, but for 127.0.0.1, aborted.
+
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from browser_util import CHROMIUM_ARGS, chromium_path
+    from playwright.sync_api import sync_playwright
+
+    path = chromium_path()
+    if path is None:
+        pytest.fail("chromium not found: install Debian's package (sudo apt-get install chromium)")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("screenshots")
+    print(f"\nscreenshots: {folder}")
+    return folder
+
+
+@pytest.fixture
+def context(browser):
+    """A fresh browser context (its own profile) whose requests are recorded."""
+    from browser_util import Recorder
+
+    ctx = browser.new_context(viewport=DESKTOP, locale="id-ID")
+    ctx.recorder = Recorder()
+    ctx.recorder.attach(ctx)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page

@@ -13,55 +13,18 @@ from pathlib import Path
 
 import pytest
 from browser_util import (
-    CHROMIUM_ARGS,
     LOCAL,
     TILE_HOST,
     Recorder,
-    chromium_path,
     map_frame,
     reveal_marker,
 )
 from helpers_site import HTML_NAME, HTML_NAME_ID
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 DESKTOP = {"width": 1280, "height": 900}
 APPROX_ID, APPROX_NAME = "contoh-pojok-baca-telawang", "Contoh Pojok Baca Telawang"
 N_PUBLIC = 6
-
-
-@pytest.fixture(scope="session")
-def browser():
-    path = chromium_path()
-    if path is None:
-        pytest.fail("chromium not found: install Debian's package (sudo apt-get install chromium)")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="session")
-def screenshot_dir(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("screenshots")
-    print(f"\nscreenshots: {folder}")
-    return folder
-
-
-@pytest.fixture
-def context(browser):
-    """A fresh browser context (its own profile) whose requests are recorded."""
-    ctx = browser.new_context(viewport=DESKTOP, locale="id-ID")
-    ctx.recorder = Recorder()
-    ctx.recorder.attach(ctx)
-    yield ctx
-    ctx.close()
-
-
-@pytest.fixture
-def page(context) -> Page:
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
 
 
 def shot(page: Page, folder: Path, name: str, full_page: bool = True) -> Path:
