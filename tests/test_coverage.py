@@ -1,0 +1,288 @@
+"""The coverage page (/cakupan/) on built sites: the session's fixture site (no kelurahan
+boundaries) and, once per module, the same records built with the reference boundaries from
+../shared/geo (outlines layer, choropleths, walking reach), checked in the generated files and
+in a real headless Chromium. The figures themselves are checked by hand in test_stats.py."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers_site import FIXTURE_RECORDS, PROTECTED_NAME, REPO, make_project, serve
+
+from petakla import charts, stats
+from petakla.config import load_config
+from petakla.coverage import OUTLINE_LABEL, pct
+from petakla.geo import load_boundaries
+from petakla.pipeline import check
+from petakla.regions import load_city
+from petakla.vocab import load_vocab
+
+SHARED_KEL = REPO.parent / "shared" / "geo" / "banjarmasin_kelurahan.geojson"
+needs_shared = pytest.mark.skipif(not SHARED_KEL.is_file(),
+                                  reason=f"reference kelurahan boundaries absent: {SHARED_KEL}")
+CITY = load_city(load_config(REPO).kota_kode)
+# Material's content column on a 360 px wide phone (0.8rem margins either side).
+PHONE_CONTENT_PX = 328
+
+
+def text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def geojson_in(html: str) -> dict:
+    """The FeatureCollection a Folium GeoJson element embeds in a map document."""
+    start = html.index("_add({") + len("_add(")
+    data, _ = json.JSONDecoder().raw_decode(html, start)
+    return data
+
+
+# --- charts -----------------------------------------------------------------------------------
+
+
+CHART = charts.Chart("uji", "Judul <uji>", "Teks alternatif & data",
+                     (charts.Bar("Kampung Bermain", 9, 43, "9/52"),
+                      charts.Bar("Ruang Bermain Ramah Anak yang namanya panjang", 0, 52)),
+                     value_label="sudah ada", rest_label="belum ada", xlabel="kelurahan")
+
+
+def test_chart_svg_is_byte_reproducible_and_labelled():
+    first, second = charts.render_svg(CHART), charts.render_svg(CHART)
+    assert first == second
+    assert "<dc:date>" not in first and "Matplotlib" not in first
+    assert '<title>Judul &lt;uji&gt;</title>' in first
+    assert "<desc>Teks alternatif &amp; data</desc>" in first
+    assert re.search(r'<svg\b[^>]*role="img"[^>]*viewBox="0 0 [\d.]+ [\d.]+"|'
+                     r'<svg\b[^>]*viewBox="0 0 [\d.]+ [\d.]+"[^>]*role="img"', first)
+
+
+def test_chart_text_stays_readable_on_a_phone():
+    import matplotlib
+    from matplotlib.text import Text
+
+    with matplotlib.rc_context(charts._RC):
+        fig = charts._figure(CHART)
+        fig.canvas.draw()  # lay out, so every text artist exists
+        sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text().strip()]
+    assert sizes and min(sizes) >= charts.MIN_FONT_PT
+    width_pt, _ = charts.view_box(charts.render_svg(CHART))
+    assert width_pt == pytest.approx(charts.FIG_WIDTH_IN * 72)
+    # Shown at the content width of a 360 px phone, 1 pt of the viewBox is this many px:
+    assert charts.MIN_FONT_PT * PHONE_CONTENT_PX / width_pt >= 11
+
+
+def test_matplotlib_is_not_imported_by_check():
+    import subprocess
+    import sys
+
+    code = ("import sys; from petakla.cli import main; import petakla.site; "
+            "print('matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=REPO)
+    assert out.stdout.strip() == "False"
+
+
+# --- the fixture site, without boundaries -------------------------------------------------------
+
+
+def test_coverage_page_without_boundaries(fixture_site):
+    site = fixture_site.site
+    html = text(site / "cakupan" / "index.html")
+    vocab = load_vocab()
+    # The matrix: every kelurahan of the city, linked to its list on the kecamatan page.
+    matrix = html[html.index('class="pk-urut pk-matriks"'):]
+    matrix = matrix[:matrix.index("</table>")]
+    for kel in CITY.kelurahan:
+        href = f'../kecamatan/{kel.kecamatan.slug}/#{kel.slug}'
+        assert f'<a href="{href}">{kel.nama}</a>' in matrix, kel.nama
+        assert f'id="{kel.slug}"' in text(site / "kecamatan" / kel.kecamatan.slug / "index.html")
+    assert matrix.count("<tr>") == len(CITY.kelurahan) + 1
+    for cat in vocab.categories.values():
+        assert (f"<span>{cat.label}</span>" in matrix) != cat.dilindungi, cat.slug
+    # Gap sentences: 1 of the 52 kelurahan (Teluk Dalam) has the fixture's ruang laktasi.
+    n = len(CITY.kelurahan)
+    assert f"{n - 1} dari {n} kelurahan belum memiliki Ruang Laktasi." in html
+    assert f"{n} dari {n} kelurahan belum memiliki PUSPAGA." in html
+    # Charts as files, each with alt text and its data table.
+    for name in ("kategori", "kelurahan-kategori", "klaster", "sektor"):
+        assert (site / "cakupan" / f"{name}.svg").is_file()
+        m = re.search(rf'<img src="{name}.svg" alt="([^"]+)"', html)
+        assert m and len(m.group(1)) > 40, name
+    assert html.count("<table") >= 7 and html.count("<caption>") >= 4
+    # Contributions: the fixture has no dunia usaha or media manager.
+    assert "Belum ada fasilitas tercatat yang dikelola dunia usaha." in html
+    # Without boundaries: no maps, no outlines, and the page says what they need.
+    assert "membutuhkan berkas batas kelurahan" in html
+    assert not (site / "peta" / "cakupan.html").exists()
+    assert not (site / "peta" / "batas.geojson").exists()
+    assert "batas.geojson" not in text(site / "peta" / "peta.html")
+    assert PROTECTED_NAME not in html
+    # The sort script is loaded on every page (instant navigation), not inlined here.
+    assert "assets/peta/tabel-urut.js" in text(site / "index.html")
+    assert "<script>" not in html[html.index('<article'):html.index("</article>")]
+
+
+# --- a build with the reference boundaries ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def geo_site(tmp_path_factory) -> Iterator[tuple[Path, str]]:
+    """The fixture records built (strict) with batas_kelurahan = ../shared/geo, served on
+    127.0.0.1: (site folder, base URL)."""
+    if not SHARED_KEL.is_file():
+        pytest.skip(f"reference kelurahan boundaries absent: {SHARED_KEL}")
+    from petakla.site import build_site
+
+    root = tmp_path_factory.mktemp("cakupan") / "proyek"
+    with serve(root / "site") as url:
+        make_project(root, site_url=url)
+        pyproject = root / "pyproject.toml"
+        pyproject.write_text(text(pyproject).replace(
+            "[tool.petakla]\n", f"[tool.petakla]\nbatas_kelurahan = {json.dumps(str(SHARED_KEL))}\n",
+            1), encoding="utf-8")
+        assert build_site(load_config(root), strict=True) == 0
+        yield root / "site", url
+
+
+def fixture_reach() -> dict[str, stats.Reach]:
+    """Walking reach from the fixture records' play spaces, straight from their YAML."""
+    points = [tuple(r["lokasi"]) for r in (yaml.safe_load(text(p))
+                                           for p in FIXTURE_RECORDS.glob("*.yml"))
+              if r["kategori"] in stats.PLAY_CATEGORIES]
+    assert len(points) == 2
+    config = load_config(REPO, overrides={"batas_kelurahan": str(SHARED_KEL)})
+    return stats.walking_reach(load_boundaries(config).frame, points)
+
+
+def test_outlines_file_and_layer(geo_site):
+    site, _ = geo_site
+    data = json.loads(text(site / "peta" / "batas.geojson"))
+    levels = [f["properties"]["tingkat"] for f in data["features"]]
+    assert levels.count("kelurahan") == len(CITY.kelurahan) == 52
+    assert levels.count("kecamatan") == len(CITY.kecamatan) == 5
+    coords = re.findall(r"-?\d+\.\d+", text(site / "peta" / "batas.geojson"))
+    assert coords and max(len(c.split(".")[1]) for c in coords) <= 5  # rounded to ~1 m
+    source = json.loads(text(SHARED_KEL))
+    source_vertices = sum(len(ring) for f in source["features"]
+                          for ring in f["geometry"]["coordinates"])
+    kel_vertices = sum(len(ring) for f in data["features"] if f["id"].count(".") == 3
+                       for ring in f["geometry"]["coordinates"])
+    assert kel_vertices < source_vertices * 0.8  # simplified
+    for name in ("peta.html", "mini.html"):
+        html = text(site / "peta" / name)
+        assert 'fetch("batas.geojson")' in html and json.dumps(OUTLINE_LABEL) in html
+
+
+def test_choropleths_and_walking_reach_on_the_page(geo_site):
+    site, _ = geo_site
+    page = text(site / "cakupan" / "index.html")
+    assert "membutuhkan berkas batas kelurahan" not in page
+    assert '<iframe src="../peta/cakupan.html"' in page
+    assert '<iframe src="../peta/jangkauan.html"' in page
+    # Types per kelurahan on the choropleth = the matrix's "Jenis" column.
+    result = check(load_config(site.parent))
+    matrix = stats.coverage_matrix(CITY, stats.public_categories(load_vocab()), result.facilities)
+    types = stats.types_present(matrix)
+    cakupan = geojson_in(text(site / "peta" / "cakupan.html"))
+    assert {f["id"]: f["properties"]["nilai"] for f in cakupan["features"]} == types
+    assert sum(types.values()) == 6  # six published categories in six kelurahan
+    by_code = {k.kode: k for k in CITY.kelurahan}
+    for f in cakupan["features"]:
+        kel = by_code[f["id"]]
+        assert f["properties"]["keterangan"].startswith(
+            f"{kel.nama} (Kecamatan {kel.kecamatan.nama}): {types[kel.kode]} jenis fasilitas")
+    # Walking reach: the same numbers on the choropleth and in the table.
+    reach = fixture_reach()
+    jangkauan = geojson_in(text(site / "peta" / "jangkauan.html"))
+    assert {f["id"]: f["properties"]["nilai"] for f in jangkauan["features"]} == \
+        {k: round(r.share * 100, 1) for k, r in reach.items()}
+    table = page[page.index("Dalam 500 m dari ruang bermain"):]
+    for kel in CITY.kelurahan:
+        row = re.search(rf'#{kel.slug}">{kel.nama}</a></th>(.*?)</tr>', table).group(1)
+        assert f">{pct(reach[kel.kode].share)}</td>" in row, kel.nama
+    # The two play spaces (Kelayan Tengah, Sungai Miai) reach into their kelurahan; Mantuil
+    # (the far south-west) is out of reach.
+    code = {k.nama: k.kode for k in CITY.kelurahan}
+    assert reach[code["Kelayan Tengah"]].share > 0.3 and reach[code["Sungai Miai"]].share > 0.1
+    assert reach[code["Mantuil"]].share == 0
+    total = sum(r.covered_m2 for r in reach.values()) / sum(r.area_m2 for r in reach.values())
+    assert f"secara keseluruhan {pct(total)} wilayah" in page
+
+
+@needs_shared
+def test_coverage_page_in_a_browser(geo_site, browser):
+    from browser_util import Recorder, map_frame
+
+    site, url = geo_site
+    ctx = browser.new_context(viewport={"width": 360, "height": 780}, locale="id-ID")
+    recorder = Recorder()
+    recorder.attach(ctx)
+    try:
+        page = ctx.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(url + "cakupan/")
+        # The choropleth draws one interactive polygon per kelurahan.
+        iframe = page.locator("iframe[src$='peta/cakupan.html']")
+        iframe.scroll_into_view_if_needed()
+        frame = iframe.element_handle().content_frame()
+        polygons = frame.locator("path.leaflet-interactive")
+        polygons.nth(51).wait_for(state="attached")
+        assert polygons.count() == 52
+        assert frame.locator(".pk-legenda").is_visible()
+        # Charts: at 360 px, no chart text is smaller than 11 px.
+        for img in page.locator(".pk-diagram img").all():
+            img.scroll_into_view_if_needed()
+            img.evaluate("i => i.decode()")  # loaded (they are lazy)
+            width = img.evaluate("i => i.getBoundingClientRect().width")
+            name = img.get_attribute("src").rsplit("/", 1)[-1]  # made absolute by Material
+            vb_width, _ = charts.view_box(text(site / "cakupan" / name))
+            assert charts.MIN_FONT_PT * width / vb_width >= 11, (name, width)
+        # Sorting with the keyboard: the header button says its state with aria-sort.
+        table = page.locator("table.pk-matriks")
+        header = table.locator("thead th").last  # "Jumlah"
+        button = header.get_by_role("button")
+        button.focus()
+        page.keyboard.press("Enter")
+        assert header.get_attribute("aria-sort") == "ascending"
+        page.keyboard.press("Enter")
+        assert header.get_attribute("aria-sort") == "descending"
+        totals = [int(t) for t in table.locator("tbody tr td:last-child").all_inner_texts()]
+        assert totals == sorted(totals, reverse=True) and totals[0] >= 1
+        status = table.locator("xpath=following-sibling::*[@role='status']")
+        assert status.text_content() == "Diurutkan menurut Jumlah, turun."
+        # The facility map: the outlines switch on from their own checkbox.
+        page.goto(url + "peta/")
+        frame = map_frame(page, "peta.html")
+        before = frame.locator(".leaflet-overlay-pane path").count()
+        frame.get_by_label(OUTLINE_LABEL).check()
+        frame.locator(".leaflet-overlay-pane path").nth(before + 56).wait_for(state="attached")
+        assert frame.locator(".leaflet-overlay-pane path").count() == before + 57
+        recorder.assert_clean()
+    finally:
+        ctx.close()
+
+def test_contributors_are_listed_with_links_and_escaped(project):
+    """A dunia-usaha manager whose name carries markup: listed with its facility, escaped."""
+    from petakla.coverage import coverage_files
+    from petakla.model import Facility
+
+    vocab = load_vocab()
+    kel = CITY.find_kelurahan("Teluk Dalam")
+    name = 'PT <b>Uji</b> "Kutip" & Co'
+    f = Facility(id="laktasi-pt-uji", file="facilities/laktasi-pt-uji.yml",
+                 data={"nama": "Ruang Laktasi <i>PT</i>", "kategori": "ruang-laktasi",
+                       "kelurahan": kel.nama, "sumber": "uji",
+                       "pengelola": {"nama": name, "sektor": "dunia-usaha"}},
+                 category=vocab.categories["ruang-laktasi"], kelurahan=kel, lat=-3.3192,
+                 lon=114.5797)
+    page = coverage_files(load_config(project), vocab, CITY, [f])["cakupan/index.md"]
+    section = page[page.index("### Dunia usaha"):page.index("### Media")]
+    assert ("<strong>PT &lt;b&gt;Uji&lt;/b&gt; &#34;Kutip&#34; &amp; Co</strong>: "
+            '<a href="../fasilitas/laktasi-pt-uji/">Ruang Laktasi &lt;i&gt;PT&lt;/i&gt;</a> '
+            "(Ruang Laktasi)") in section
+    assert "<b>" not in page and "<i>" not in page
+    assert "Belum ada fasilitas tercatat yang dikelola media." in page
