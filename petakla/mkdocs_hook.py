@@ -9,6 +9,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from petakla.config import load_config
+from petakla.csp import add_csp, tile_origin
 from petakla.site import RecordErrors, generate
 
 
@@ -34,6 +35,11 @@ def on_files(files: Files, config) -> Files:
             files.remove(files.get_file_from_path(uri))
         files.append(f)
     return files
+
+
+def on_post_page(output: str, page, config) -> str:
+    """Every page gets the same kind of CSP as the map documents (see petakla/csp.py)."""
+    return add_csp(output, tile_origin(load_config(_project(config)).tiles))
 
 
 def on_serve(server, config, builder):

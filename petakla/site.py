@@ -7,14 +7,19 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from .assets import static_files, vendor_files
 from .config import Config
+from .coverage import coverage_files, map_extras
+from .csp import add_csp, tile_origin
 from .export import downloads
-from .maps import DATA_FILE, map_data, map_documents
+from .form import form_files
+from .geo import load_boundaries
+from .maps import CATEGORY_CSS, DATA_FILE, category_css, map_data, map_documents
 from .pages import generate_pages
 from .pipeline import CheckResult, check
 from .regions import load_city
@@ -47,10 +52,21 @@ def generate(config: Config, result: CheckResult | None = None,
     out: dict[str, Content] = {}
     out.update(vendor_files())
     out.update(static_files())
-    out.update(downloads(facilities))
-    out.update(map_documents(config, vocab))
+    out.update(downloads(facilities, site_url=site_url))
+    boundaries = load_boundaries(config)  # checked already: check() reports a bad file
+    centres = {k.kode: p for k in city.kelurahan
+               if boundaries and (p := boundaries.fallback_point(k.kode))}
+    out.update(map_documents(config, vocab, city=city, facilities=facilities, centres=centres,
+                             extras=map_extras(config)))
     out[DATA_FILE] = map_data(facilities)
+    out[CATEGORY_CSS] = category_css(vocab)
     out.update(generate_pages(config, vocab, city, facilities, site_url=site_url))
+    out.update(form_files(config, facilities))  # /tambah/ and /kontribusi/kolom/
+    out.update(coverage_files(config, vocab, city, facilities))
+    tiles = tile_origin(config.tiles)
+    for uri, content in out.items():  # standalone documents (maps, posters) get their CSP here
+        if uri.endswith(".html") and isinstance(content, str):
+            out[uri] = add_csp(content, tiles)
     return out
 
 
@@ -72,6 +88,20 @@ def _swap(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def source_date_epoch(root: Path) -> str | None:
+    """The time of the last commit: every date a build writes (sitemap, gzip headers) comes
+    from it, so two builds of one commit are byte-identical. SOURCE_DATE_EPOCH wins if set."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    try:
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"],
+                             capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    stamp = out.stdout.strip()
+    return stamp if out.returncode == 0 and stamp.isdigit() else None
+
+
 def build_site(config: Config, strict: bool = False, site_dir: Path | None = None) -> int:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config as mkdocs_config
@@ -90,6 +120,10 @@ def build_site(config: Config, strict: bool = False, site_dir: Path | None = Non
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     _mkdocs_logging()
     _prechecked[config.root] = result
+    saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    epoch = source_date_epoch(config.root)
+    if epoch:
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
     try:
         cfg = mkdocs_config(config_file=str(config.root / "mkdocs.yml"), site_dir=str(tmp),
                             strict=strict)
@@ -107,6 +141,10 @@ def build_site(config: Config, strict: bool = False, site_dir: Path | None = Non
         raise
     finally:
         _prechecked.pop(config.root, None)
+        if saved_epoch is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved_epoch
     _swap(tmp, target)
     print(f"Situs dibangun: {target} ({len(result.facilities)} fasilitas).", file=sys.stderr)
     return 0

@@ -23,6 +23,9 @@ HTML_NAME = 'Taman <b>Uji</b> "Kutip" & Co'
 HTML_NAME_ID = "contoh-taman-html-sungai-miai"
 PROTECTED_NAME = "Contoh Rumah Aman Zamrud Rahasia"
 PROTECTED_ID = "contoh-rumah-aman-rahasia"
+# The fixture project's repository (tests set it; the real one is not known yet): facility
+# pages link "Laporkan perubahan" and "Ubah data ini" to it.
+REPOSITORI = "https://github.com/contoh/peta-kla"
 KECAMATAN = ["banjarmasin-selatan", "banjarmasin-timur", "banjarmasin-barat",
              "banjarmasin-utara", "banjarmasin-tengah"]
 
@@ -39,9 +42,15 @@ def make_project(root: Path, records: Path = FIXTURE_RECORDS, site_url: str = ""
     """A project root made of the repository's configuration and content plus fixture records.
     mkdocs.yml names its hook relative to itself, so it is rewritten to the repository's copy.
     `site_url` is added when given: Material's instant navigation only takes over links listed
-    in sitemap.xml, which MkDocs leaves empty without a site_url."""
+    in sitemap.xml, which MkDocs leaves empty without a site_url. The project's [tool.petakla]
+    gets `repositori = REPOSITORI`."""
     (root / "facilities").mkdir(parents=True)
-    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    pyproject = re.sub(r'(?m)^repositori\s*=.*\n', "", pyproject)
+    pyproject, n = re.subn(r"(?m)^\[tool\.petakla\]\n",
+                           f'[tool.petakla]\nrepositori = "{REPOSITORI}"\n', pyproject)
+    assert n == 1, "pyproject.toml no longer has a [tool.petakla] table"
+    (root / "pyproject.toml").write_text(pyproject, encoding="utf-8")
     shutil.copytree(REPO / "content", root / "content")
     hook = (REPO / "petakla" / "mkdocs_hook.py").as_posix()
     text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")

@@ -1,0 +1,54 @@
+"""Content-Security-Policy for every HTML document the site serves, as a <meta> tag (static
+hosting cannot set headers). Scripts and styles may come only from the site itself, inline
+ones only when their exact text is listed by hash; images also from the tile server. A record
+that sneaks markup past escaping still cannot run code or load anything from elsewhere."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from urllib.parse import urlsplit
+
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S | re.I)
+_INLINE_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S | re.I)
+_HEAD = re.compile(r"<head[^>]*>", re.I)
+_EXISTING = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\s*', re.I)
+
+
+def _hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+def tile_origin(tiles_url: str) -> str:
+    parts = urlsplit(tiles_url.replace("{s}", "a"))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def policy(html: str, tiles: str | None = None) -> str:
+    scripts = sorted({_hash(body) for attrs, body in _INLINE_SCRIPT.findall(html)
+                      if "application/json" not in attrs and body.strip()})
+    styles = sorted({_hash(body) for body in _INLINE_STYLE.findall(html)})
+    img = "'self' data:" + (f" {tiles}" if tiles else "")
+    return "; ".join([
+        "default-src 'self'",
+        "script-src " + " ".join(["'self'", *scripts]),
+        "style-src " + " ".join(["'self'", *styles]),
+        f"img-src {img}",
+        "connect-src 'self'",
+        "frame-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    ])
+
+
+def add_csp(html: str, tiles: str | None = None) -> str:
+    """The document with a CSP <meta> as the first element of <head> (before any script)."""
+    html = _EXISTING.sub("", html)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(html, tiles)}">'
+    match = _HEAD.search(html)
+    if not match:
+        return html
+    return html[:match.end()] + "\n" + meta + html[match.end():]

@@ -1,0 +1,107 @@
+"""Hostile records: text fields full of HTML, script, javascript: links and break-outs show as
+text on every page type, in popups, search results and downloads; no dialog opens, no injected
+element exists, and the Content-Security-Policy is never violated."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from browser_util import map_frame
+from helpers_site import make_project, serve
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "hostile"
+IDS = ["serangan-laktasi", "serangan-taman"]
+INJECTED = ("img[src='x'], svg[onload], iframe[src^='javascript'], a[href^='javascript'], "
+            "[onmouseover], [onclick], [onerror], b[onclick], body > style")
+CSP_PROBE = """window.__pkCsp = []; document.addEventListener('securitypolicyviolation',
+  e => window.__pkCsp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile));"""
+PAGES = ["", "peta/", "fasilitas/serangan-laktasi/", "fasilitas/serangan-taman/",
+         "kecamatan/banjarmasin-tengah/", "kecamatan/banjarmasin-tengah/daftar/",
+         "kategori/ruang-laktasi/", "data/", "cakupan/", "tambah/",
+         "fasilitas/serangan-laktasi/poster.html"]
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    from petakla.config import load_config
+    from petakla.site import build_site
+
+    root = tmp_path_factory.mktemp("serangan") / "proyek"
+    with serve(root / "site") as url:
+        make_project(root, records=FIXTURES, site_url=url)
+        assert build_site(load_config(root), strict=True) == 0
+        yield root / "site", url
+
+
+def _assert_clean_dom(frames, where: str) -> None:
+    for frame in frames:
+        found = frame.locator(INJECTED).evaluate_all("els => els.map(e => e.outerHTML.slice(0, 80))")
+        assert found == [], f"{where} ({frame.url}): injected elements {found}"
+        scripts = frame.locator("script").evaluate_all("els => els.map(e => e.textContent)")
+        assert not [s for s in scripts if "alert(" in s], f"{where}: a record's script is in the DOM"
+        violations = frame.evaluate("() => window.__pkCsp || []")
+        assert violations == [], f"{where} ({frame.url}): CSP violations {violations}"
+
+
+def test_every_page_type_shows_payloads_as_text(browser, hostile_site):
+    site, url = hostile_site
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx.add_init_script(CSP_PROBE)
+    ctx.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
+    dialogs: list[str] = []
+    try:
+        page = ctx.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        for path in PAGES:
+            page.goto(url + path)
+            page.wait_for_load_state("networkidle")
+            for iframe in page.locator("iframe").all():
+                iframe.scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+            _assert_clean_dom(page.frames, path or "/")
+        # The name is visible as text where it matters.
+        page.goto(url + "fasilitas/serangan-laktasi/")
+        assert "<script>alert('nama')</script>" in page.locator("article h1").text_content()
+
+        # Popup and search results on the full map.
+        page.goto(url + "peta/")
+        frame = map_frame(page, "peta.html")
+        frame.locator("#pk-panel").wait_for()
+        frame.get_by_label("Cari fasilitas").fill("alert")
+        frame.wait_for_function("() => document.documentElement.dataset.pkShown === '2'")
+        names = frame.locator(".pk-hasil-nama").all_text_contents()
+        assert any("<img src=x onerror=alert('img')>" in n for n in names), names
+        frame.locator(".pk-hasil-nama").first.click()
+        frame.locator(".leaflet-popup .pk-nama").wait_for()
+        page.wait_for_timeout(300)
+        _assert_clean_dom(page.frames, "popup")
+    finally:
+        ctx.close()
+    assert dialogs == []
+
+
+def test_downloads_keep_payloads_as_data(hostile_site):
+    site, _ = hostile_site
+    geo = json.loads((site / "data" / "fasilitas.geojson").read_text(encoding="utf-8"))
+    names = sorted(f["properties"]["nama"] for f in geo["features"])
+    assert names[0].startswith("</script><script>alert('json')")
+    kml = (site / "data" / "fasilitas.kml").read_text(encoding="utf-8")
+    # Names are plain-text elements (GDAL wraps them in CDATA); descriptions are rendered as
+    # HTML by Google Earth, so every record text in them must be escaped.
+    for description in kml.split("<description>")[1:]:
+        body = description.split("</description>")[0]
+        assert "<script>" not in body and "<img src=x" not in body, body[:200]
+    data = (site / "peta" / "fasilitas.json").read_text(encoding="utf-8")
+    assert json.loads(data)["baris"][0][1].startswith("<script>") or \
+        json.loads(data)["baris"][1][1].startswith("<script>")
+
+
+def test_payload_strings_never_reach_a_script_or_attribute_unescaped(hostile_site):
+    site, _ = hostile_site
+    for path in site.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for needle in ("<script>alert(", "<img src=x onerror", "<svg onload", "<iframe src=javascript",
+                       'href="javascript:', "' onmouseover='", "<b onclick", "<style>body"):
+            assert needle not in text, f"{path.relative_to(site)} contains {needle!r} unescaped"
