@@ -5,9 +5,19 @@ reference week and sent to the map as minute ranges from Monday 00:00 local time
 from __future__ import annotations
 
 import datetime
+import re
 from functools import lru_cache
 
 import opening_hours
+
+_DAYS = {"Mo": "Senin", "Tu": "Selasa", "We": "Rabu", "Th": "Kamis", "Fr": "Jumat",
+         "Sa": "Sabtu", "Su": "Minggu", "PH": "hari libur nasional", "off": "tutup"}
+
+
+def jam_buka_text(value: str) -> str:
+    """OpenStreetMap day names in Indonesian, for people (the raw value is shown too)."""
+    return re.sub(r"\b(Mo|Tu|We|Th|Fr|Sa|Su|PH|off)\b", lambda m: _DAYS[m.group(1)], value)
+
 
 # A fixed Monday, so the result depends only on the record (reproducible builds). No country
 # is set, so public holidays (PH) never apply: this is the ordinary week.

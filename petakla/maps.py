@@ -19,7 +19,7 @@ from folium.template import Template
 
 from .assets import GESTURE_CSS, GESTURE_JS, STATIC, VENDOR, icon_path
 from .config import Config
-from .hours import weekly_minutes
+from .hours import jam_buka_text, weekly_minutes
 from .model import APPROX_LABELS, Facility
 from .regions import City
 from .schema import AKSES, STATUS
@@ -184,7 +184,7 @@ def map_data(facilities: list[Facility]) -> str:
             f.id, f.nama, f.category.slug, round(f.lat, 6), round(f.lon, 6),
             f.kelurahan.kecamatan.slug, f.kelurahan.slug, f.kelurahan.nama,
             f.data.get("alamat", ""), (f.data.get("pengelola") or {}).get("nama", ""),
-            f.data.get("jam_buka", ""), list(jam) if jam is not None else None,
+            jam_buka_text(f.data.get("jam_buka", "")), list(jam) if jam is not None else None,
             usia[0], usia[1], f.data.get("akses", ""), f.status,
             (f.verified or {}).get("tanggal", ""), f.approx or "",
         ])

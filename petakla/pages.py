@@ -15,20 +15,13 @@ from markupsafe import Markup, escape
 from .assets import icon_svg
 from .config import Config
 from .export import column_docs
+from .hours import jam_buka_text
 from .maps import mini_map_src
 from .model import APPROX_LABELS, Facility
 from .poster import POSTER_FILE, facility_url, posters
 from .regions import City
 from .schema import AKSES, SEKTOR, STATUS, build_schema
 from .vocab import Vocab
-
-_DAYS = {"Mo": "Senin", "Tu": "Selasa", "We": "Rabu", "Th": "Kamis", "Fr": "Jumat",
-         "Sa": "Sabtu", "Su": "Minggu", "PH": "hari libur nasional", "off": "tutup"}
-
-
-def jam_buka_text(value: str) -> str:
-    """OpenStreetMap day names in Indonesian, for people (the raw value is shown too)."""
-    return re.sub(r"\b(Mo|Tu|We|Th|Fr|Sa|Su|PH|off)\b", lambda m: _DAYS[m.group(1)], value)
 
 
 def source_parts(text: str) -> list[tuple[str, bool]]:

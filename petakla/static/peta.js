@@ -62,12 +62,6 @@
     return parts.length ? "#" + parts.join("&") : "";
   }
 
-  var DAYS = { Mo: "Sen", Tu: "Sel", We: "Rab", Th: "Kam", Fr: "Jum", Sa: "Sab", Su: "Min",
-               PH: "Libur nasional", off: "tutup" };
-  function jamBuka(text) {
-    return String(text).replace(/\b(Mo|Tu|We|Th|Fr|Sa|Su|PH|off)\b/g, function (d) { return DAYS[d]; });
-  }
-
   // Case- and accent-insensitive text for search.
   function fold(text) {
     return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -115,7 +109,7 @@
     box.appendChild(kat);
     var where = [f.alamat, f.kelurahan].filter(Boolean).join(", ");
     if (where) box.appendChild(el("div", { "class": "pk-alamat" }, where));
-    if (f.jam_buka) box.appendChild(el("div", { "class": "pk-jam" }, "Jam buka: " + jamBuka(f.jam_buka)));
+    if (f.jam_buka) box.appendChild(el("div", { "class": "pk-jam" }, "Jam buka: " + f.jam_buka));
     if (f.status && f.status !== "aktif") {
       box.appendChild(el("div", { "class": "pk-status" }, "Status: " + opts.status[f.status]));
     }
