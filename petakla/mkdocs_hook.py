@@ -17,9 +17,14 @@ def _project(config) -> Path:
     return Path(config.config_file_path).resolve().parent
 
 
+_tiles: dict[str, str] = {}  # config file -> tile server origin, read once per build
+
+
 def on_files(files: Files, config) -> Files:
+    project = load_config(_project(config))
+    _tiles[config.config_file_path] = tile_origin(project.tiles)
     try:
-        generated = generate(load_config(_project(config)), site_url=config.site_url or "")
+        generated = generate(project, site_url=config.site_url or "")
     except RecordErrors as exc:
         raise PluginError(f"data fasilitas bermasalah:\n{exc}") from None
     for uri, content in sorted(generated.items()):
@@ -39,7 +44,8 @@ def on_files(files: Files, config) -> Files:
 
 def on_post_page(output: str, page, config) -> str:
     """Every page gets the same kind of CSP as the map documents (see petakla/csp.py)."""
-    return add_csp(output, tile_origin(load_config(_project(config)).tiles))
+    tiles = _tiles.get(config.config_file_path) or tile_origin(load_config(_project(config)).tiles)
+    return add_csp(output, tiles)
 
 
 def on_serve(server, config, builder):

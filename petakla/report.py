@@ -27,6 +27,11 @@ class Problem:
 
 
 def display_path(path: Path, root: Path) -> str:
+    if path.is_absolute() and root.is_absolute():  # the common case: no file system calls
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            pass
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

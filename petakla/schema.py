@@ -37,7 +37,10 @@ def _text(description: str, **extra) -> dict:
     return {"type": "string", "minLength": 1, "description": description, **extra}
 
 
-def build_schema(vocab: Vocab, city: City) -> dict:
+def build_schema(vocab: Vocab, city: City, kategori: str | None = None) -> dict:
+    """The record schema. With `kategori`, the same rules for a record known to be of that
+    category: its amenity rule applies directly instead of one if/then per category, which
+    makes checking thousands of records several times faster (same errors)."""
     categories = sorted(vocab.categories)
     protected = sorted(c.slug for c in vocab.categories.values() if c.dilindungi)
     per_category = [
@@ -47,6 +50,9 @@ def build_schema(vocab: Vocab, city: City) -> dict:
         }
         for slug, cat in sorted(vocab.categories.items())
     ]
+    if kategori in vocab.categories:
+        per_category = [rule["then"] for rule in per_category
+                        if rule["if"]["properties"]["kategori"]["const"] == kategori]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://peta-kla.example/fasilitas.schema.json",

@@ -39,12 +39,14 @@ STALE_AFTER_DAYS = 365
 _VALIDATORS: dict[tuple[int, int], tuple[Vocab, City, Draft202012Validator]] = {}
 
 
-def _validator(vocab: Vocab, city: City) -> Draft202012Validator:
+def _validator(vocab: Vocab, city: City, kategori: Any = None) -> Draft202012Validator:
     # Cached by identity: Vocab holds dicts, so it cannot be a functools.cache key. The entry
-    # keeps both objects alive, so their ids cannot be reused while it exists.
-    key = (id(vocab), id(city))
+    # keeps both objects alive, so their ids cannot be reused while it exists. A record of a
+    # known category gets that category's specialised schema (see build_schema).
+    kategori = kategori if isinstance(kategori, str) and kategori in vocab.categories else None
+    key = (id(vocab), id(city), kategori)
     if key not in _VALIDATORS:
-        schema = build_schema(vocab, city)
+        schema = build_schema(vocab, city, kategori)
         Draft202012Validator.check_schema(schema)
         _VALIDATORS[key] = (vocab, city, Draft202012Validator(schema))
     return _VALIDATORS[key][2]
@@ -245,7 +247,7 @@ def validate_document(doc: Document, config: Config, vocab: Vocab, city: City,
         suggestion = re.sub(r"[^a-z0-9]+", "-", doc.id.lower()).strip("-") or "nama-fasilitas"
         doc.problem((), f"nama berkas '{doc.id}' harus huruf kecil, angka dan tanda hubung saja; "
                         f"ganti menjadi '{suggestion}{doc.path.suffix}'.")
-    for err in sorted(_validator(vocab, city).iter_errors(doc.data),
+    for err in sorted(_validator(vocab, city, doc.data.get("kategori")).iter_errors(doc.data),
                       key=lambda e: [str(p) for p in e.absolute_path]):
         _schema_problem(doc, err)
     kelurahan = _check_kelurahan(doc, city)
