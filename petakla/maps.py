@@ -26,7 +26,9 @@ from .schema import AKSES, STATUS
 from .vocab import Vocab
 
 MAP_DIR = "peta"
-DATA_FILE = f"{MAP_DIR}/fasilitas.json"
+DATA_FILE = f"{MAP_DIR}/fasilitas.json"  # every field the map shows; loaded when needed
+MARKER_FILE = f"{MAP_DIR}/titik.json"  # just enough to draw and filter the markers; loaded first
+MARKER_SCALE = 100_000  # coordinates as whole 1e-5 degrees (about 1 m) from the city's corner
 ROOT_FROM_MAP = "../"  # map documents live one folder below the site root
 COLUMNS = ["id", "nama", "kategori", "lat", "lon", "kecamatan", "kel", "kelurahan", "alamat",
            "pengelola", "jam_buka", "jam", "usia_min", "usia_max", "akses", "status",
@@ -166,7 +168,7 @@ def map_documents(config: Config, vocab: Vocab, extras: Sequence[MapExtra] = (),
     return {
         f"{MAP_DIR}/peta.html": _base_map(
             config, f"Peta fasilitas ramah anak — {config.kota_nama}", config.zoom, "main",
-            {**common, "data": "fasilitas.json"}, extras),
+            {**common, "data": "fasilitas.json", "titik": "titik.json"}, extras),
         f"{MAP_DIR}/mini.html": _base_map(
             config, "Peta lokasi fasilitas", 16, "mini", {**common, "zoom": 16}, extras),
     }
@@ -189,6 +191,26 @@ def map_data(facilities: list[Facility]) -> str:
             (f.verified or {}).get("tanggal", ""), f.approx or "",
         ])
     return json.dumps({"kolom": COLUMNS, "baris": rows}, ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def marker_data(facilities: list[Facility], config: Config, city: City) -> str:
+    """The small file the map draws its markers from (same order as the rows of map_data):
+    columns of integers — category, kecamatan, and coordinates relative to the south-west
+    corner of the city's bounds — so 10,000 facilities cost tens of kilobytes, not megabytes."""
+    (south, west), _ = config.batas
+    cats: dict[str, int] = {}
+    kecs = {kc.slug: i for i, kc in enumerate(city.kecamatan)}
+    k, c, lat, lon = [], [], [], []
+    for f in facilities:
+        if not f.has_location:
+            continue
+        k.append(cats.setdefault(f.category.slug, len(cats)))
+        c.append(kecs[f.kelurahan.kecamatan.slug])
+        lat.append(round((f.lat - south) * MARKER_SCALE))
+        lon.append(round((f.lon - west) * MARKER_SCALE))
+    return json.dumps({"kategori": list(cats), "kecamatan": list(kecs), "asal": [south, west],
+                       "skala": MARKER_SCALE, "k": k, "c": c, "lat": lat, "lon": lon},
                       separators=(",", ":"))
 
 

@@ -19,7 +19,15 @@ from .csp import add_csp, tile_origin
 from .export import downloads
 from .form import form_files
 from .geo import load_boundaries
-from .maps import CATEGORY_CSS, DATA_FILE, category_css, map_data, map_documents
+from .maps import (
+    CATEGORY_CSS,
+    DATA_FILE,
+    MARKER_FILE,
+    category_css,
+    map_data,
+    map_documents,
+    marker_data,
+)
 from .pages import generate_pages
 from .pipeline import CheckResult, check
 from .regions import load_city
@@ -59,6 +67,7 @@ def generate(config: Config, result: CheckResult | None = None,
     out.update(map_documents(config, vocab, city=city, facilities=facilities, centres=centres,
                              extras=map_extras(config)))
     out[DATA_FILE] = map_data(facilities)
+    out[MARKER_FILE] = marker_data(facilities, config, city)
     out[CATEGORY_CSS] = category_css(vocab)
     out.update(generate_pages(config, vocab, city, facilities, site_url=site_url))
     out.update(form_files(config, facilities))  # /tambah/ and /kontribusi/kolom/

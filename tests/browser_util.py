@@ -121,10 +121,17 @@ def map_frame(page: Page, src_part: str) -> Frame:
 
 # Container point of a facility's marker and the index of the cluster icon nearest to it, for
 # zooming in on a clustered marker the way a person does (clicking clusters).
-_NEAREST_CLUSTER = """(id) => {
+_CENTRE_ON = """async (id) => {
+  await PetaKLA.app.loadDetails();
+  const m = PetaKLA.app.markerOf(id);
+  PetaKLA.app.map.setView(m.getLatLng(), PetaKLA.app.map.getZoom(), { animate: false });
+}"""
+
+_NEAREST_CLUSTER = """async (id) => {
   const L = window.L;
   const map = Object.values(window).find(v => v instanceof L.Map);
-  const marker = PetaKLA.app.markers[id];
+  await PetaKLA.app.loadDetails();  // marker titles (names) arrive with the details file
+  const marker = PetaKLA.app.markerOf(id);
   const p = map.latLngToContainerPoint(marker.getLatLng());
   const box = map.getContainer().getBoundingClientRect();
   let best = -1, dist = Infinity;
@@ -140,6 +147,10 @@ _NEAREST_CLUSTER = """(id) => {
 def reveal_marker(frame: Frame, facility_id: str, title: str, tries: int = 8) -> Locator:
     """The visible marker of one facility on the full map, clicking clusters until it is."""
     marker = frame.locator(".pk-marker").and_(frame.get_by_title(title, exact=True))
+    # Centre the map on the facility first: a marker just outside the visible map can still
+    # be in the DOM (MarkerCluster keeps a margin), where it cannot be clicked.
+    frame.evaluate(_CENTRE_ON, facility_id)
+    frame.wait_for_timeout(300)
     for _ in range(tries):
         if marker.count() == 1 and marker.is_visible():
             return marker

@@ -69,6 +69,7 @@ def test_every_page_type_shows_payloads_as_text(browser, hostile_site):
         page.goto(url + "peta/")
         frame = map_frame(page, "peta.html")
         frame.locator("#pk-panel").wait_for()
+        frame.get_by_role("button", name="Filter dan daftar").click()  # the panel starts closed
         frame.get_by_label("Cari fasilitas").fill("alert")
         frame.wait_for_function("() => document.documentElement.dataset.pkShown === '2'")
         names = frame.locator(".pk-hasil-nama").all_text_contents()

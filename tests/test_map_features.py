@@ -15,9 +15,15 @@ N_PUBLIC = 6
 
 
 def open_map(page: Page, url: str) -> Frame:
+    """The full map with its panel open (it starts closed unless the link carries filters)."""
     page.goto(url)
     frame = map_frame(page, "peta.html")
     frame.locator("#pk-panel").wait_for()
+    toggle = frame.get_by_role("button", name="Filter dan daftar")
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    # The list is drawn once the details file has arrived: its count line says so.
+    frame.wait_for_function("() => /fasilitas/.test(document.getElementById('pk-jumlah').textContent)")
     return frame
 
 
@@ -152,3 +158,20 @@ def test_embedded_maps_use_gesture_handling_and_keep_their_own_filter(page: Page
     assert frame.evaluate("() => PetaKLA.app.map.gestureHandling.enabled()") is True
     assert frame.locator("html").get_attribute("data-pk-ready") == "2"
     assert "#" not in page.url  # an embedded map never rewrites its page's address
+
+
+def test_looking_at_the_map_loads_only_the_small_marker_file(page: Page, site_url):
+    """Names, hours and the rest arrive only when needed: a popup, the list, search."""
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(site_url + "peta/")
+    frame = map_frame(page, "peta.html")
+    page.wait_for_load_state("networkidle")
+    assert any(u.endswith("/peta/titik.json") for u in requested)
+    assert not any(u.endswith("/peta/fasilitas.json") for u in requested)
+    assert frame.locator("html").get_attribute("data-pk-details") is None
+    # Opening a popup fetches the details once and fills the popup in.
+    frame.evaluate("() => PetaKLA.app.markers[0].fire('click')")
+    frame.locator(".leaflet-popup .pk-nama").wait_for()
+    assert sum(u.endswith("/peta/fasilitas.json") for u in requested) == 1
+    assert frame.locator("html").get_attribute("data-pk-details") == "1"

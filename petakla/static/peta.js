@@ -301,9 +301,14 @@
       var open = toggle.getAttribute("aria-expanded") !== "true";
       toggle.setAttribute("aria-expanded", String(open));
       panel.classList.toggle("pk-panel--tutup", !open);
+      app.panelOpen = open;
       app.map.invalidateSize();
+      if (open) app.apply();
     });
-    if (window.innerWidth < 700) { toggle.click(); }
+    // Closed until asked for (the list needs every name), unless a shared link set filters.
+    app.panelOpen = FILTER_KEYS.some(function (k) { return state[k]; });
+    toggle.setAttribute("aria-expanded", String(app.panelOpen));
+    panel.classList.toggle("pk-panel--tutup", !app.panelOpen);
 
     locate.addEventListener("click", function () {
       if (!navigator.geolocation) {
@@ -372,11 +377,28 @@
     return window.parent === window ? window : null;
   }
 
+  // Filters that need the full records (names, hours, ages…), not just the marker file.
+  var DETAIL_KEYS = ["kelurahan", "buka", "usia", "akses", "q"];
+  function needsDetails(state) {
+    return DETAIL_KEYS.some(function (k) { return state[k]; });
+  }
+
+  // The marker file: columns of small integers (see maps.marker_data).
+  function readMarkers(t, opts) {
+    var out = [];
+    for (var i = 0; i < t.k.length; i++) {
+      out.push({ i: i, kategori: t.kategori[t.k[i]], kecamatan: t.kecamatan[t.c[i]],
+                 lat: t.asal[0] + t.lat[i] / t.skala, lon: t.asal[1] + t.lon[i] / t.skala });
+    }
+    return out;
+  }
+
   function main(map, opts) {
     var target = syncTarget();
     var full = target !== null;
     var params = parseParams((full ? target : window).location.hash);
-    var app = { opts: opts, map: map, state: {}, rows: [], markers: {}, counts: {}, origin: null, ready: false };
+    var app = { opts: opts, map: map, state: {}, rows: [], markers: [], byId: {}, counts: {},
+                origin: null, ready: false, details: false, panelOpen: false };
     FILTER_KEYS.forEach(function (k) { app.state[k] = params[k] || ""; });
     window.PetaKLA.app = app;
 
@@ -395,23 +417,60 @@
       target.history.replaceState(target.history.state, "", loc.pathname + loc.search + buildHash(p));
     }
 
+    function getJson(url) {
+      return fetch(url).then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.json();
+      });
+    }
+
+    // Names, addresses, hours… arrive only when something needs them (a popup, the list,
+    // search or a detail filter): looking at the map costs just the small marker file.
+    app.loadDetails = function () {
+      if (!app.detailsPromise) {
+        app.detailsPromise = getJson(opts.data).then(function (data) {
+          readRows(data, opts).forEach(function (d, i) {
+            var f = app.rows[i];
+            if (!f) return;
+            Object.keys(d).forEach(function (k) { f[k] = d[k]; });
+            app.byId[f.id] = i;
+            var m = app.markers[i], label = opts.kategori[f.kategori].label;
+            m.options.title = f.nama;
+            m.options.alt = f.nama + " (" + label + ")";
+            if (m._icon) m._icon.title = f.nama;
+          });
+          app.details = true;
+          document.documentElement.setAttribute("data-pk-details", "1");
+        });
+      }
+      return app.detailsPromise;
+    };
+    app.markerOf = function (id) { return id in app.byId ? app.markers[app.byId[id]] : null; };
+
     app.apply = function (fit) {
+      if (needsDetails(app.state) && !app.details) {
+        app.loadDetails().then(function () { app.apply(fit); });
+        return;
+      }
       var test = matcher(app.state, opts);
       var shown = [], layers = [];
       app.rows.forEach(function (f) {
-        if (test(f)) { shown.push(f); layers.push(app.markers[f.id]); }
+        if (test(f)) { shown.push(f); layers.push(app.markers[f.i]); }
       });
       cluster.clearLayers();
       cluster.addLayers(layers);
       app.shown = shown;
       document.documentElement.setAttribute("data-pk-shown", String(shown.length));
-      if (app.renderList) app.renderList(shown);
+      if (app.renderList && app.panelOpen) {
+        if (app.details) app.renderList(shown);
+        else app.loadDetails().then(function () { app.renderList(app.shown); });
+      }
       if (fit && shown.length) map.fitBounds(shown.map(function (f) { return [f.lat, f.lon]; }), { padding: [30, 30], maxZoom: 16 });
       writeUrl();
     };
 
     app.focus = function (id) {
-      var m = app.markers[id];
+      var m = app.markerOf(id);
       if (!m) return;
       cluster.zoomToShowLayer(m, function () { m.openPopup(); });
     };
@@ -431,17 +490,17 @@
       map.on("moveend", writeUrl);
     }
 
-    fetch(opts.data).then(function (r) {
-      if (!r.ok) throw new Error("HTTP " + r.status);
-      return r.json();
-    }).then(function (data) {
-      app.rows = readRows(data, opts).filter(function (f) { return opts.kategori[f.kategori]; });
+    getJson(opts.titik).then(function (t) {
+      app.rows = readMarkers(t, opts);
       app.rows.forEach(function (f) {
         var cat = opts.kategori[f.kategori];
-        var m = L.marker([f.lat, f.lon], { icon: iconFor(f.kategori, cat), title: f.nama,
-                                           alt: f.nama + " (" + cat.label + ")" });
-        m.bindPopup(function () { return popupFor(f, opts); });
-        app.markers[f.id] = m;
+        var m = L.marker([f.lat, f.lon], { icon: iconFor(f.kategori, cat), title: cat.label, alt: cat.label });
+        m.bindPopup(function (layer) {
+          if (app.details) return popupFor(f, opts);
+          app.loadDetails().then(function () { layer.setPopupContent(popupFor(f, opts)); });
+          return el("div", { "class": "pk-popup", role: "status" }, "Memuat…");
+        });
+        app.markers.push(m);
         app.counts[f.kategori] = (app.counts[f.kategori] || 0) + 1;
       });
       if (full) {
@@ -462,7 +521,7 @@
         app.apply(filtered);
       }
       app.ready = true;
-      document.documentElement.setAttribute("data-pk-ready", String(app.shown.length));
+      document.documentElement.setAttribute("data-pk-ready", String(app.shown ? app.shown.length : 0));
     }).catch(function (err) {
       var note = el("div", { "class": "pk-galat", role: "alert" },
         "Data peta tidak dapat dimuat (" + err.message + "). Coba muat ulang halaman.");
@@ -474,7 +533,7 @@
   function addLayerControl(map, cluster, app) {
     var overlays = {}, byCat = {};
     app.rows.forEach(function (f) {
-      if (matcher(app.state, app.opts)(f)) (byCat[f.kategori] = byCat[f.kategori] || []).push(app.markers[f.id]);
+      if (matcher(app.state, app.opts)(f)) (byCat[f.kategori] = byCat[f.kategori] || []).push(app.markers[f.i]);
     });
     Object.keys(app.opts.kategori).forEach(function (slug) {
       if (!byCat[slug]) return;
