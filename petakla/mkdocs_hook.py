@@ -42,8 +42,16 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
+# Material's search dialog has no accessible name (axe: aria-dialog-name); name it here
+# rather than copying the theme's template into an override.
+_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+_SEARCH_DIALOG_NAMED = ('<div class="md-search" data-md-component="search" role="dialog" '
+                        'aria-label="Pencarian situs">')
+
+
 def on_post_page(output: str, page, config) -> str:
     """Every page gets the same kind of CSP as the map documents (see petakla/csp.py)."""
+    output = output.replace(_SEARCH_DIALOG, _SEARCH_DIALOG_NAMED, 1)
     tiles = _tiles.get(config.config_file_path) or tile_origin(load_config(_project(config)).tiles)
     return add_csp(output, tiles)
 
