@@ -651,25 +651,33 @@ def transfer_of(paths: list[str], site: Path) -> dict:
 
 
 def data_file_breakdown(path: Path) -> dict:
-    """Bytes per row of the project's data file, and what each column costs after gzip
-    (the gzip size saved when that column is set to null in every row)."""
+    """Bytes per row of one of the map's JSON data files, and what each part costs after gzip:
+    for a {"kolom", "baris"} table the saving when a column is null in every row, for an
+    object of arrays (columns) the saving when that array is empty."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    cols, rows = data["kolom"], data["baris"]
 
     def dumps(d) -> bytes:
         return json.dumps(d, ensure_ascii=False, separators=(",", ":")).encode()
 
     whole = dumps(data)
     base = gz_size(whole)
-    per_col = {}
-    for i, name in enumerate(cols):
-        slim = {"kolom": cols, "baris": [r[:i] + [None] + r[i + 1:] for r in rows]}
-        per_col[name] = base - gz_size(dumps(slim))
-    n = max(len(rows), 1)
-    return {"rows": len(rows), "raw": len(whole), "gzip": base,
+    parts: dict[str, int] = {}
+    rows = 0
+    if isinstance(data, dict) and isinstance(data.get("baris"), list):
+        cols, table = data["kolom"], data["baris"]
+        rows = len(table)
+        for i, name in enumerate(cols):
+            slim = {**data, "baris": [r[:i] + [None] + r[i + 1:] for r in table]}
+            parts[name] = base - gz_size(dumps(slim))
+    elif isinstance(data, dict):
+        lists = {k: v for k, v in data.items() if isinstance(v, list)}
+        rows = max((len(v) for v in lists.values()), default=0)
+        for key in lists:
+            parts[key] = base - gz_size(dumps({**data, key: []}))
+    n = max(rows, 1)
+    return {"rows": rows, "raw": len(whole), "gzip": base,
             "raw_per_row": round(len(whole) / n, 1), "gzip_per_row": round(base / n, 1),
-            "gzip_saved_if_column_dropped": dict(sorted(per_col.items(),
-                                                        key=lambda kv: -kv[1]))}
+            "gzip_saved_if_dropped": dict(sorted(parts.items(), key=lambda kv: -kv[1]))}
 
 
 # ---- one size --------------------------------------------------------------------------------
@@ -787,9 +795,20 @@ def run_size(n: int, args, work: Path, browser) -> dict:
                                         else [variants[name][0]], site)
         entry["transfer"]["requested_non_vendor"] = sorted(
             {p for p in local if not p.startswith(VENDOR + "/")})
-        if name == "project" and (site / "peta" / "fasilitas.json").exists():
-            attempt(entry, "data_file",
-                    lambda: data_file_breakdown(site / "peta" / "fasilitas.json"))
+        if name == "project":
+            # The map's data files: those it loaded, and those it did not load (yet): a file
+            # fetched only on interaction (a popup, the list, search) is not in the transfer.
+            loaded = {p for p in local if p.endswith(".json")}
+            entry["data_files"] = {}
+            for path in sorted((site / "peta").glob("*.json")):
+                rel = path.relative_to(site).as_posix()
+                attempt(entry["data_files"], rel, lambda path=path: data_file_breakdown(path))
+                entry["data_files"][rel]["loaded_on_open"] = rel in loaded
+            later = {rel: sizes_of(site / rel) for rel, d in entry["data_files"].items()
+                     if not d["loaded_on_open"]}
+            entry["transfer"]["not_loaded_on_open"] = {
+                "raw": sum(v["raw"] for v in later.values()),
+                "gzip": sum(v["gzip"] for v in later.values()), "files": later}
         log(f"  {name}: median first {b['first_marker_ms']} ms, settled {b['settled_ms']} ms, "
             f"{entry['transfer']['gzip']:,} B gzip ({entry['transfer']['raw']:,} B raw)")
     return _finish(res, args, work, n)
@@ -852,7 +871,8 @@ def sec_ms(v) -> str:
 
 def table(results: list[dict]) -> str:
     head = ["N",
-            "map kB gz (raw)", "plain kB gz (raw)", "fast kB gz (raw)", "/peta/ page kB gz",
+            "map kB gz (raw)", "later kB gz", "plain kB gz (raw)", "fast kB gz (raw)",
+            "/peta/ page kB gz",
             "1st marker s proj/plain/fast", "settled s proj/plain/fast",
             "check s (cpu)", "build s (cpu)", "floor s (cpu)", "build/floor (cpu)",
             "peak RSS MB"]
@@ -874,7 +894,9 @@ def table(results: list[dict]) -> str:
             ratio = f"{b['wall_s'] / f['wall_s']:.2f}"
             if b.get("cpu_s") and f.get("cpu_s"):
                 ratio += f" ({b['cpu_s'] / f['cpu_s']:.2f})"
-        rows.append([f"{r['n']:,}", size("project"), size("plain"), size("fast"),
+        rows.append([f"{r['n']:,}", size("project"),
+                     _cell(m, "project", "transfer", "not_loaded_on_open", "gzip", fmt=kb),
+                     size("plain"), size("fast"),
                      _cell(r, "peta_page", "gzip", fmt=kb),
                      times("first_marker_ms"), times("settled_ms"),
                      _pair(r, ("check", "median_s"), "cpu_median_s", s2, s2),
