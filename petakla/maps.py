@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 
 import folium
-from branca.element import Figure
+from branca.element import Element, Figure
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
@@ -107,8 +107,11 @@ MapExtra = Callable[[folium.Map], None]
 
 
 def _base_map(config: Config, title: str, zoom: int, mode: str, options: dict,
-              extras: Sequence[MapExtra] = ()) -> str:
+              extras: Sequence[MapExtra] = (), preload: str = "") -> str:
     fig = MapFigure(title=title)
+    if preload:  # start fetching the marker file while the scripts are still loading
+        fig.header.add_child(Element(f'<link rel="preload" href="{preload}" as="fetch" '
+                                     'type="application/json" crossorigin>'), name="preload")
     m = folium.Map(location=list(config.pusat), zoom_start=zoom, tiles=None,
                    control_scale=True, min_zoom=10, max_zoom=19)
     # Only the site's own copies of Leaflet; none of Folium's CDN defaults. Gesture handling
@@ -168,7 +171,8 @@ def map_documents(config: Config, vocab: Vocab, extras: Sequence[MapExtra] = (),
     return {
         f"{MAP_DIR}/peta.html": _base_map(
             config, f"Peta fasilitas ramah anak — {config.kota_nama}", config.zoom, "main",
-            {**common, "data": "fasilitas.json", "titik": "titik.json"}, extras),
+            {**common, "data": "fasilitas.json", "titik": "titik.json"}, extras,
+            preload="titik.json"),
         f"{MAP_DIR}/mini.html": _base_map(
             config, "Peta lokasi fasilitas", 16, "mini", {**common, "zoom": 16}, extras),
     }
