@@ -159,3 +159,14 @@ def reveal_marker(frame: Frame, facility_id: str, title: str, tries: int = 8) ->
         frame.locator(".marker-cluster").nth(nearest).click()
         frame.wait_for_timeout(450)  # Leaflet's zoom and MarkerCluster's animation
     raise AssertionError(f"marker {title!r} not revealed after {tries} cluster clicks")
+
+
+def new_page(browser, **options):
+    """A page in a fresh context (its own profile) whose requests are recorded and, but for
+    127.0.0.1, aborted (ctx.recorder). The caller closes the context."""
+    ctx = browser.new_context(locale="id-ID", **options)
+    ctx.recorder = Recorder()
+    ctx.recorder.attach(ctx)
+    page = ctx.new_page()
+    page.set_default_timeout(15_000)
+    return ctx, page

@@ -15,8 +15,8 @@ import pytest
 from browser_util import (
     LOCAL,
     TILE_HOST,
-    Recorder,
     map_frame,
+    new_page,
     reveal_marker,
 )
 from helpers_site import HTML_NAME, HTML_NAME_ID
@@ -85,16 +85,11 @@ def test_only_local_requests_and_aborted_tiles(page, site_url):
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_marker_opens_popup_with_the_escaped_name(browser, site_url, screenshot_dir, device):
-    if device == "phone":
-        ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
-                                  has_touch=True, device_scale_factor=2, locale="id-ID")
-    else:
-        ctx = browser.new_context(viewport=DESKTOP, locale="id-ID")
-    rec = Recorder()
-    rec.attach(ctx)
+    phone = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+             "device_scale_factor": 2}
+    ctx, page = new_page(browser, **(phone if device == "phone" else {"viewport": DESKTOP}))
+    rec = ctx.recorder
     try:
-        page = ctx.new_page()
-        page.set_default_timeout(15_000)
         page.goto(site_url + "peta/")
         frame = map_frame(page, "peta.html")
         assert frame.locator("html").get_attribute("data-pk-ready") == str(N_PUBLIC)

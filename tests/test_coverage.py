@@ -215,15 +215,12 @@ def test_choropleths_and_walking_reach_on_the_page(geo_site):
 
 @needs_shared
 def test_coverage_page_in_a_browser(geo_site, browser):
-    from browser_util import Recorder, map_frame
+    from browser_util import map_frame, new_page
 
     site, url = geo_site
-    ctx = browser.new_context(viewport={"width": 360, "height": 780}, locale="id-ID")
-    recorder = Recorder()
-    recorder.attach(ctx)
+    ctx, page = new_page(browser, viewport={"width": 360, "height": 780})
+    recorder = ctx.recorder
     try:
-        page = ctx.new_page()
-        page.set_default_timeout(15_000)
         page.goto(url + "cakupan/")
         # The choropleth draws one interactive polygon per kelurahan.
         iframe = page.locator("iframe[src$='peta/cakupan.html']")

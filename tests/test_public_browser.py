@@ -9,7 +9,7 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser_util import Recorder, map_frame
+from browser_util import map_frame, new_page
 from helpers_site import HTML_NAME, HTML_NAME_ID, REPO
 
 from petakla.config import load_config
@@ -20,15 +20,6 @@ from petakla.vocab import load_vocab
 
 FULL_ID = "contoh-ruang-laktasi-teluk-dalam"  # the fixture record with the most fields
 PHONE = {"width": 360, "height": 740}
-
-
-def new_page(browser, **options):
-    ctx = browser.new_context(locale="id-ID", **options)
-    ctx.recorder = Recorder()
-    ctx.recorder.attach(ctx)
-    page = ctx.new_page()
-    page.set_default_timeout(15_000)
-    return ctx, page
 
 
 # --- without JavaScript ------------------------------------------------------------------------
