@@ -18,7 +18,7 @@ from .export import column_docs
 from .hours import jam_buka_text
 from .maps import mini_map_src
 from .model import APPROX_LABELS, Facility
-from .poster import POSTER_FILE, facility_url, posters
+from .poster import POSTER_FILE, facility_url
 from .regions import City
 from .schema import AKSES, SEKTOR, STATUS, build_schema
 from .vocab import Vocab
@@ -34,20 +34,44 @@ _META_CHARS = str.maketrans({"<": "‹", ">": "›", "&": " dan ", '"': "”", "
                             "\\": "/"})
 
 
-def meta_text(value: str, limit: int = 160) -> Markup:
+def meta_text(value: str, limit: int = 160) -> str:
     """A front-matter string safe in any theme slot (titles and meta tags are printed raw by
-    MkDocs themes): no markup characters, quoted as JSON (valid YAML)."""
+    MkDocs themes): no markup characters, one line."""
     # Typographic look-alikes keep the text readable without any markup character.
     text = value.translate(_META_CHARS)
     text = re.sub(r"[\x00-\x1f\x7f]", " ", text)
-    text = " ".join(text.split())[:limit] or "Fasilitas"
-    return Markup(json.dumps(text, ensure_ascii=False)[1:-1])
+    return " ".join(text.split())[:limit] or "Fasilitas"
 
 
 def code_text(value: str) -> Markup:
     """Escaped text in which `backticked` words become <code> (schema descriptions)."""
     parts = str(escape(value)).split("`")
     return Markup("".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts)))
+
+
+class HtmlOnly(str):
+    """A Markdown page whose body is raw HTML blocks only, with no Markdown inside: any
+    Markdown engine passes the body through unchanged, so a build may use it as the page's
+    HTML without a Markdown pass (the MkDocs hook does; tested against Python-Markdown).
+    To any other engine it is a plain Markdown string with YAML front matter; `meta` and
+    `body_start` spare the hook parsing that front matter again."""
+
+    meta: dict
+    body_start: int
+
+    @classmethod
+    def page(cls, meta: dict, body: str) -> HtmlOnly:
+        # JSON values are valid YAML and carry any text safely; ASCII-only (\uXXXX escapes) keeps
+        # the whole page a 1-byte-per-character string in memory.
+        head = "".join(f"{key}: {json.dumps(value)}\n"
+                       for key, value in meta.items())
+        body = body.strip()
+        text = cls(f"---\n{head}---\n{body}")
+        text.meta, text.body_start = meta, len(text) - len(body)
+        return text
+
+
+NOT_IN_SEARCH = {"search": {"exclude": True}}
 
 
 def _env() -> Environment:
@@ -104,11 +128,12 @@ def facility_page(env: Environment, f: Facility, vocab: Vocab, config: Config | 
                   site_url: str = "") -> str:
     page = facility_url(site_url, f)
     repositori = config.repositori if config else ""
-    return env.get_template("fasilitas.md.j2").render(
+    meta = {"title": meta_text(f.nama),
+            "description": meta_text(f"{f.category.label} di Kelurahan {f.kelurahan.nama}, "
+                                     f"Kecamatan {f.kelurahan.kecamatan.nama}"),
+            **NOT_IN_SEARCH}
+    return HtmlOnly.page(meta, env.get_template("fasilitas.md.j2").render(
         f=f, root="../../",
-        title=meta_text(f.nama),
-        description=meta_text(f"{f.category.label} di Kelurahan {f.kelurahan.nama}, "
-                              f"Kecamatan {f.kelurahan.kecamatan.nama}"),
         lat=f"{f.lat:.6f}" if f.lat is not None else "",
         lon=f"{f.lon:.6f}" if f.lon is not None else "",
         mini_src=mini_map_src(f, "../../") if f.has_location else "",
@@ -118,7 +143,7 @@ def facility_page(env: Environment, f: Facility, vocab: Vocab, config: Config | 
         report=report_url(repositori, f, page) if repositori else "",
         edit=edit_url(repositori, config.cabang, f) if repositori and config else "",
         **details(f, vocab),
-    )
+    ))
 
 
 def generate_pages(config: Config, vocab: Vocab, city: City,
@@ -153,13 +178,20 @@ def generate_pages(config: Config, vocab: Vocab, city: City,
         n = sum(len(items) for _, items in groups)
         rows.append({"kc": kc, "n_kel": len(kels), "n": n,
                      "kosong": sum(1 for _, items in groups if not items)})
-        pages[f"kecamatan/{kc.slug}.md"] = env.get_template("kecamatan.md.j2").render(
-            **common, kc=kc, groups=groups, n=n, root="../../")
-        pages[f"kecamatan/{kc.slug}/daftar.md"] = env.get_template(
-            "kecamatan_daftar.md.j2").render(
-            **common, kc=kc, n=n, root="../../../",
-            groups=[(k, [(f, details(f, vocab)) for f in items]) for k, items in groups if items],
-            kosong=[k for k, items in groups if not items])
+        pages[f"kecamatan/{kc.slug}.md"] = HtmlOnly.page(
+            {"title": f"Kecamatan {kc.nama}",
+             "description": f"Fasilitas ramah anak di Kecamatan {kc.nama}, {config.kota_nama}."},
+            env.get_template("kecamatan.md.j2").render(**common, kc=kc, groups=groups, n=n,
+                                                       root="../../"))
+        pages[f"kecamatan/{kc.slug}/daftar.md"] = HtmlOnly.page(
+            {"title": f"Kecamatan {kc.nama} — versi teks",
+             "description": f"Daftar lengkap fasilitas ramah anak di Kecamatan {kc.nama}, "
+                            f"{config.kota_nama}, tanpa peta (hemat kuota).", **NOT_IN_SEARCH},
+            env.get_template("kecamatan_daftar.md.j2").render(
+                **common, kc=kc, n=n, root="../../../",
+                groups=[(k, [(f, details(f, vocab)) for f in items])
+                        for k, items in groups if items],
+                kosong=[k for k, items in groups if not items]))
     pages["kecamatan/index.md"] = env.get_template("kecamatan_index.md.j2").render(
         **common, kecamatan=rows, n_kelurahan=len(city.kelurahan))
 
@@ -175,15 +207,15 @@ def generate_pages(config: Config, vocab: Vocab, city: City,
         items = _sorted(by_cat[cat.slug])
         groups = [(kc, [f for f in items if f.kelurahan.kecamatan == kc])
                   for kc in city.kecamatan]
-        pages[f"kategori/{cat.slug}.md"] = env.get_template("kategori.md.j2").render(
-            **common, cat=cat, items=items, root="../../",
-            groups=[(kc, g) for kc, g in groups if g], contacts=contacts,
-            protected_counts=[(kc, protected_count[kc.kode]) for kc in city.kecamatan],
-        )
+        pages[f"kategori/{cat.slug}.md"] = HtmlOnly.page(
+            {"title": cat.label, "description": f"{cat.label}: {cat.klaster.judul}."},
+            env.get_template("kategori.md.j2").render(
+                **common, cat=cat, items=items, root="../../",
+                groups=[(kc, g) for kc, g in groups if g], contacts=contacts,
+                protected_counts=[(kc, protected_count[kc.kode]) for kc in city.kecamatan]))
     pages["data/index.md"] = env.get_template("data.md.j2").render(
         **common, columns=column_docs(build_schema(vocab, city)),
         total=sum(1 for f in public if f.has_location))
-    pages.update(posters(public, site_url, config.judul, config.kota_nama))
     return pages
 
 

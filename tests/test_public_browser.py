@@ -5,12 +5,14 @@ axe-playwright-python: no network)."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from browser_util import map_frame, new_page
 from helpers_site import HTML_NAME, HTML_NAME_ID, REPO
+from PIL import Image
 
 from petakla.config import load_config
 from petakla.model import Facility
@@ -120,6 +122,32 @@ def test_action_buttons_and_list_links_are_touch_sized(browser, site_url):
             links = boxes(page, selector)
             assert len(links) == 2, (path, links)
             assert all(h >= 44 for _, _, h in links), (path, links)
+        ctx.recorder.assert_clean()
+    finally:
+        ctx.close()
+
+
+def test_category_badges_draw_their_icon_from_the_stylesheet(browser, site_url):
+    """Badges name their icon by class (kategori.css holds it as a data: URL mask): the icon is
+    drawn (white shape on the badge colour, not a blank square) and the CSP allows it."""
+    ctx, page = new_page(browser, viewport=PHONE)
+    try:
+        for path in ("kecamatan/banjarmasin-tengah/", f"fasilitas/{FULL_ID}/",
+                     "kategori/ruang-laktasi/"):
+            page.goto(site_url + path)
+            icons = page.locator(".pk-badge .pk-ikon--kategori")
+            assert icons.count() >= 1, path
+            for icon in icons.all():
+                mask = icon.evaluate("e => getComputedStyle(e).webkitMaskImage || "
+                                     "getComputedStyle(e).maskImage")
+                assert mask.startswith('url("data:image/svg+xml'), (path, mask[:60])
+                box = icon.bounding_box()
+                assert (round(box["width"]), round(box["height"])) == (18, 18), (path, box)
+                shot = Image.open(io.BytesIO(icon.screenshot())).convert("RGB")
+                colours = {shot.getpixel((x, y)) for x in range(shot.width)
+                           for y in range(shot.height)}
+                white = {c for c in colours if min(c) > 230}
+                assert white and len(white) < len(colours), (path, "no icon shape drawn")
         ctx.recorder.assert_clean()
     finally:
         ctx.close()
