@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from .assets import static_files, vendor_files
@@ -30,12 +31,24 @@ from .maps import (
 )
 from .pages import generate_pages
 from .pipeline import CheckResult, check
+from .poster import PosterJob, posters
 from .regions import load_city
 from .report import render, summary
 from .vocab import load_vocab
 
 Content = str | bytes | Path
-_prechecked: dict[Path, CheckResult] = {}
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What build_site() hands to the hook's generate() call: the records it has checked,
+    and whether it writes the posters itself (in the background, see PosterJob)."""
+
+    result: CheckResult
+    posters: bool = True
+
+
+_planned: dict[Path, _Plan] = {}
 
 
 class RecordErrors(Exception):
@@ -47,12 +60,16 @@ class RecordErrors(Exception):
                                                                    result.n_files))
 
 
-def generate(config: Config, result: CheckResult | None = None,
-             site_url: str = "") -> dict[str, Content]:
-    """load -> validate -> locate -> export -> maps -> pages, as one dict of site files.
+def generate(config: Config, result: CheckResult | None = None, site_url: str = "",
+             with_posters: bool = True) -> dict[str, Content]:
+    """load -> validate -> locate -> export -> maps -> pages -> posters, as one dict of site
+    files.
 
     `site_url` is the site's public address (absolute links: sharing, QR codes)."""
-    result = result or _prechecked.pop(config.root, None) or check(config)
+    plan = _planned.pop(config.root, None)
+    if plan and result is None:
+        result, with_posters = plan.result, with_posters and plan.posters
+    result = result or check(config)
     if not result.ok:
         raise RecordErrors(result)
     vocab, city = load_vocab(), load_city(config.kota_kode)
@@ -72,6 +89,8 @@ def generate(config: Config, result: CheckResult | None = None,
     out.update(generate_pages(config, vocab, city, facilities, site_url=site_url))
     out.update(form_files(config, facilities))  # /tambah/ and /kontribusi/kolom/
     out.update(coverage_files(config, vocab, city, facilities))
+    if with_posters:
+        out.update(posters(facilities, site_url, config.judul, config.kota_nama))
     tiles = tile_origin(config.tiles)
     for uri, content in out.items():  # standalone documents (maps, posters) get their CSP here
         if uri.endswith(".html") and isinstance(content, str):
@@ -127,21 +146,27 @@ def build_site(config: Config, strict: bool = False, site_dir: Path | None = Non
     target = Path(site_dir or config.site_dir).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.poster-", dir=target.parent))
     _mkdocs_logging()
-    _prechecked[config.root] = result
     saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
     epoch = source_date_epoch(config.root)
     if epoch:
         os.environ["SOURCE_DATE_EPOCH"] = epoch
+    job: PosterJob | None = None
     try:
         cfg = mkdocs_config(config_file=str(config.root / "mkdocs.yml"), site_dir=str(tmp),
                             strict=strict)
+        # Posters (QR codes) are made on the other cores while MkDocs renders on this one.
+        job = PosterJob(result.facilities, cfg.site_url or "", config.judul, config.kota_nama,
+                        tile_origin(config.tiles), staging)
+        _planned[config.root] = _Plan(result, posters=False)
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             build(cfg)
         finally:
             cfg.plugins.on_shutdown()
-    except (MkDocsException, RecordErrors) as exc:
+        job.finish(tmp)
+    except (MkDocsException, RecordErrors, RuntimeError) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         print(f"Situs tidak dibangun: {exc}", file=sys.stderr)
         return 1
@@ -149,7 +174,10 @@ def build_site(config: Config, strict: bool = False, site_dir: Path | None = Non
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
-        _prechecked.pop(config.root, None)
+        if job:
+            job.cancel()
+        shutil.rmtree(staging, ignore_errors=True)
+        _planned.pop(config.root, None)
         if saved_epoch is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:

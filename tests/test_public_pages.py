@@ -18,7 +18,7 @@ from helpers_site import FIXTURE_RECORDS, HTML_NAME, HTML_NAME_ID, KECAMATAN, RE
 from petakla.config import load_config
 from petakla.pages import generate_pages, jam_buka_text
 from petakla.pipeline import check
-from petakla.poster import poster_html
+from petakla.poster import poster_html, posters
 from petakla.regions import load_city
 from petakla.schema import AKSES, SEKTOR, STATUS
 from petakla.vocab import load_vocab
@@ -170,7 +170,8 @@ def test_without_a_repository_the_report_and_edit_links_are_left_out(fixture_sit
     pages = generate_pages(config, load_vocab(), load_city(config.kota_kode), facilities)
     md = pages[f"fasilitas/{HTML_NAME_ID}.md"]
     assert "wa.me" not in md and "data-pk-salin" not in md and 'href=""' not in md
-    poster = pages[f"fasilitas/{HTML_NAME_ID}/poster.html"]
+    poster = posters(facilities, "", config.judul, config.kota_nama)[
+        f"fasilitas/{HTML_NAME_ID}/poster.html"]
     assert 'class="pk-qr"' not in poster and "href=" not in poster  # no QR code, no link
 
 

@@ -1,0 +1,109 @@
+"""The build's shortcuts for large sites give exactly what the long way gives: HTML-only pages
+skip the Markdown pass (pages.HtmlOnly), pages outside the navigation share one rendering of
+the navigation (mkdocs_hook._nav_key), and posters are written by background processes
+(poster.PosterJob)."""
+
+from __future__ import annotations
+
+import hashlib
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+import pytest
+from mkdocs.config import load_config as mkdocs_config
+from mkdocs.utils.meta import get_data
+
+from petakla.config import load_config
+from petakla.csp import tile_origin
+from petakla.pages import HtmlOnly
+from petakla.pipeline import check
+from petakla.poster import PosterJob, posters
+from petakla.site import build_site, generate
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class _Events(HTMLParser):
+    """An HTML document as a list of (start/end/text, tag, attributes), whitespace-only text
+    left out: two documents that differ only in the spacing between blocks compare equal."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.events: list[tuple] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.events.append(("start", tag, tuple(attrs)))
+
+    def handle_endtag(self, tag):
+        self.events.append(("end", tag))
+
+    def handle_data(self, data):
+        if data.strip():
+            self.events.append(("text", data))
+
+
+def events(html: str) -> list[tuple]:
+    parser = _Events()
+    parser.feed(html)
+    parser.close()
+    return parser.events
+
+
+@pytest.fixture(scope="module")
+def generated(fixture_site) -> dict:
+    return generate(load_config(fixture_site.root), site_url=fixture_site.url)
+
+
+def test_html_only_pages_are_what_python_markdown_makes_of_them(fixture_site, generated):
+    cfg = mkdocs_config(config_file=str(fixture_site.root / "mkdocs.yml"))
+    pages = {uri: text for uri, text in generated.items() if isinstance(text, HtmlOnly)}
+    # every facility page, the kecamatan pages and their text lists, the category pages
+    facility_pages = [uri for uri in pages if uri.startswith("fasilitas/")]
+    facilities = check(load_config(fixture_site.root)).facilities
+    assert len(facility_pages) == sum(not f.protected for f in facilities)
+    assert {uri.split("/")[0] for uri in pages} == {"fasilitas", "kecamatan", "kategori"}
+    for uri, text in pages.items():
+        body, meta = get_data(text)  # as MkDocs reads any page
+        assert (body.strip(), meta) == (text[text.body_start:], text.meta), uri
+        md = markdown.Markdown(extensions=cfg["markdown_extensions"],
+                               extension_configs=cfg["mdx_configs"])
+        converted = md.convert(body)
+        assert events(converted) == events(text[text.body_start:]), uri
+        assert converted.count("<") == body.count("<"), uri  # Markdown added no element
+
+
+def test_the_navigation_shortcut_leaves_every_page_byte_identical(fixture_site, tmp_path,
+                                                                  monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    config = load_config(fixture_site.root)
+    assert build_site(config, site_dir=tmp_path / "memo") == 0
+    monkeypatch.setenv("PETAKLA_NAV_MEMO", "0")
+    assert build_site(config, site_dir=tmp_path / "full") == 0
+    memo, full = digest(tmp_path / "memo"), digest(tmp_path / "full")
+    facility_pages = [n for n in memo if n.startswith("fasilitas/") and n.endswith("index.html")]
+    assert len(facility_pages) >= 5  # the memo is used: one rendering, four reuses
+    assert memo.keys() == full.keys()
+    assert [name for name in memo if memo[name] != full[name]] == []
+
+
+def test_posters_written_in_the_background_are_the_ones_generate_makes(fixture_site, generated):
+    config = load_config(fixture_site.root)
+    made = {uri: text for uri, text in generated.items() if uri.endswith("/poster.html")}
+    assert made.keys() == set(posters(check(config).facilities, fixture_site.url, config.judul,
+                                      config.kota_nama))
+    assert len(made) >= 5
+    for uri, text in made.items():
+        assert text.count('http-equiv="Content-Security-Policy"') == 1, uri
+        assert (fixture_site.site / uri).read_text(encoding="utf-8") == text, uri
+
+
+def test_a_poster_process_that_fails_fails_the_build_step(fixture_site, tmp_path):
+    config = load_config(fixture_site.root)
+    job = PosterJob(check(config).facilities, fixture_site.url, config.judul, config.kota_nama,
+                    tile_origin(config.tiles), tmp_path / "missing-folder")
+    with pytest.raises(RuntimeError, match="poster gagal dibuat"):
+        job.wait()
