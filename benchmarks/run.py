@@ -313,6 +313,76 @@ def measure_check(root: Path, n: int, repeats: int) -> dict:
     return out
 
 
+class TreeMemory:
+    """Peak memory of a process and all its descendants together, sampled every 0.1 s from
+    /proc: GNU time reports the largest single process, which hides a build's worker
+    processes. Sum of RSS (counts pages shared after fork once per process: an upper bound)
+    and of PSS (shared pages split between the processes sharing them)."""
+
+    def __init__(self, root: int):
+        self.root, self.rss, self.pss, self.procs = root, 0, 0, 1
+        self.available = Path(f"/proc/{root}").exists()
+
+    def _tree(self) -> list[int]:
+        parent: dict[int, list[int]] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parent.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        found, todo = [], [self.root]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo.extend(parent.get(pid, []))
+        return found
+
+    def sample(self) -> None:
+        if not self.available:
+            return
+        rss = pss = 0
+        pids = self._tree()
+        for pid in pids:
+            try:
+                text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            except OSError:
+                continue
+            for key, value in re.findall(r"^(Rss|Pss):\s+(\d+) kB", text, re.M):
+                if key == "Rss":
+                    rss += int(value) * 1024
+                else:
+                    pss += int(value) * 1024
+        self.rss, self.pss = max(self.rss, rss), max(self.pss, pss)
+        self.procs = max(self.procs, len(pids))
+
+    def result(self) -> dict:
+        if not self.available or not self.rss:
+            return {}
+        return {"tree_peak_rss_mb": round(self.rss / 1e6, 1),
+                "tree_peak_pss_mb": round(self.pss / 1e6, 1), "tree_max_processes": self.procs}
+
+
+def _memory_cell(r: dict) -> str:
+    b = (r or {}).get("build") or {}
+    mb = build_memory_mb(b)
+    return "–" if mb is None else f"{mb:,.0f}"
+
+
+def build_memory_mb(b: dict) -> float | None:
+    """The build's peak memory for P3: the largest of GNU time's single-process peak and the
+    summed RSS of its process tree (a worker forked by the build counts in full)."""
+    values = [v for v in (b.get("peak_rss_mb"), b.get("tree_peak_rss_mb")) if v is not None]
+    return max(values) if values else None
+
+
+def _memory_note(b: dict) -> str:
+    if b.get("tree_peak_rss_mb") is None:
+        return ""
+    return (f" (all {b.get('tree_max_processes')} processes together; largest single process "
+            f"{b.get('peak_rss_mb')} MB; PSS {b.get('tree_peak_pss_mb')} MB)")
+
+
 def timed_subprocess(cmd: list[str], cwd: Path, log_file: Path, timeout: float) -> dict:
     """Wall time, exit code and peak RSS (GNU time -v, else getrusage in a fresh child)."""
     gnu_time = Path("/usr/bin/time")
@@ -331,8 +401,17 @@ def timed_subprocess(cmd: list[str], cwd: Path, log_file: Path, timeout: float) 
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     t0 = time.perf_counter()
     with open(log_file, "w", encoding="utf-8") as fh:
-        proc = subprocess.run(full, cwd=cwd, stdout=fh, stderr=subprocess.STDOUT, env=env,
-                              timeout=timeout)
+        proc = subprocess.Popen(full, cwd=cwd, stdout=fh, stderr=subprocess.STDOUT, env=env)
+        tree = TreeMemory(proc.pid)
+        try:
+            while proc.poll() is None:
+                tree.sample()
+                if time.perf_counter() - t0 > timeout:
+                    proc.kill()
+                    raise subprocess.TimeoutExpired(full, timeout)
+                time.sleep(0.1)
+        finally:
+            proc.wait()
     wall = time.perf_counter() - t0
     text = log_file.read_text(encoding="utf-8", errors="replace")
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
@@ -342,7 +421,7 @@ def timed_subprocess(cmd: list[str], cwd: Path, log_file: Path, timeout: float) 
            "cpu_s": round(float(user[1]) + float(system[1]), 2) if user and system else None,
            "peak_rss_mb": round(int(m[1]) * 1024 / 1e6, 1) if m else None,
            "rss_tool": "GNU time -v" if use_time else "getrusage(RUSAGE_CHILDREN)",
-           "log": str(log_file)}
+           **tree.result(), "log": str(log_file)}
     if proc.returncode != 0:
         tail = [line for line in text.splitlines() if line.strip()
                 and not line.startswith("\t")][-6:]
@@ -902,7 +981,7 @@ def table(results: list[dict]) -> str:
                      _pair(r, ("check", "median_s"), "cpu_median_s", s2, s2),
                      _pair(r, ("build", "wall_s"), "cpu_s", s1, s1),
                      _pair(r, ("floor", "wall_s"), "cpu_s", s1, s1), ratio,
-                     _cell(r, "build", "peak_rss_mb", fmt=lambda v: f"{v:,.0f}")])
+                     _memory_cell(r)])
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
@@ -950,13 +1029,13 @@ def targets(results: list[dict]) -> list[dict]:
     b, f = _get(r, "build") or {}, _get(r, "floor") or {}
     if b.get("wall_s") and f.get("wall_s") and "error" not in b and "error" not in f:
         ratio = b["wall_s"] / f["wall_s"]
-        rss = b.get("peak_rss_mb")
+        rss = build_memory_mb(b)
         ok = ratio <= P3_BUILD_RATIO and rss is not None and rss * 1e6 <= P3_PEAK_RSS_BYTES
         cpu = (f"; in CPU time {b['cpu_s']:.1f} s / {f['cpu_s']:.1f} s = "
                f"{b['cpu_s'] / f['cpu_s']:.2f} x" if b.get("cpu_s") and f.get("cpu_s") else "")
         add("P3", "10k: build <= 2 x MkDocs floor and peak RSS <= 1 GB", ratio, P3_BUILD_RATIO, ok,
             f"build {b['wall_s']:.1f} s / floor {f['wall_s']:.1f} s = {ratio:.2f} x "
-            f"(limit 2.00){cpu}; peak RSS {rss} MB (limit 1000 MB)")
+            f"(limit 2.00){cpu}; peak RSS {rss} MB{_memory_note(b)} (limit 1000 MB)")
     else:
         add("P3", "10k: build", None, None, None, "not measured")
 
