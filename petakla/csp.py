@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S | re.I)
 _INLINE_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S | re.I)
-_HEAD = re.compile(r"<head[^>]*>", re.I)
+# After <head> and the <meta charset> that browsers look for in the first 1024 bytes.
+_HEAD = re.compile(r'<head[^>]*>(?:\s*<meta charset="[^"]*">)?', re.I)
 _EXISTING = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\s*', re.I)
 
 
@@ -44,11 +45,32 @@ def policy(html: str, tiles: str | None = None) -> str:
     ])
 
 
+_SCRIPT_SRC = re.compile(r'<script\b[^>]*?\bsrc="([^"]+)"', re.I)
+_STYLESHEET = re.compile(r'<link\b(?=[^>]*\brel="stylesheet")[^>]*?\bhref="([^"]+)"', re.I)
+_PRELOADS = re.compile(r'<link rel="preload" href="[^"]*" as="(?:script|style)">\n', re.I)
+
+
+def preloads(html: str) -> str:
+    """<link rel=preload> for the document's own scripts and stylesheets, in document order.
+    Chromium's preload scanner stops at a CSP <meta> (measured: the files after it then load
+    one after another, ~80 ms later on the map), so the build lists them ahead of it."""
+    found = [(m.start(), url, "script") for m in _SCRIPT_SRC.finditer(html) for url in [m[1]]]
+    found += [(m.start(), url, "style") for m in _STYLESHEET.finditer(html) for url in [m[1]]]
+    seen: set[str] = set()
+    out = []
+    for _, url, kind in sorted(found):
+        if url not in seen and "://" not in url and not url.startswith("//"):
+            seen.add(url)
+            out.append(f'<link rel="preload" href="{url}" as="{kind}">\n')
+    return "".join(out)
+
+
 def add_csp(html: str, tiles: str | None = None) -> str:
-    """The document with a CSP <meta> as the first element of <head> (before any script)."""
-    html = _EXISTING.sub("", html)
+    """The document with a CSP <meta> at the start of <head> (before any script), after only
+    the charset and preload hints for the document's own scripts and stylesheets."""
+    html = _PRELOADS.sub("", _EXISTING.sub("", html))
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(html, tiles)}">'
     match = _HEAD.search(html)
     if not match:
         return html
-    return html[:match.end()] + "\n" + meta + html[match.end():]
+    return html[:match.end()] + "\n" + preloads(html) + meta + html[match.end():]
