@@ -28,7 +28,7 @@ from .vocab import Vocab
 
 MAP_DIR = "peta"
 DATA_FILE = f"{MAP_DIR}/fasilitas.json"  # every field the map shows; loaded when needed
-MARKER_FILE = f"{MAP_DIR}/titik.json"  # just enough to draw and filter the markers; loaded first
+MARKER_TABLE_ID = "pk-titik"  # the <script type="application/json"> inside peta.html
 MARKER_SCALE = 100_000  # coordinates as whole 1e-5 degrees (about 1 m) from the city's corner
 ROOT_FROM_MAP = "../"  # map documents live one folder below the site root
 COLUMNS = ["id", "nama", "kategori", "lat", "lon", "kecamatan", "kel", "kelurahan", "alamat",
@@ -118,13 +118,17 @@ MapExtra = Callable[[folium.Map], None]
 
 
 def _base_map(config: Config, title: str, zoom: int, mode: str, options: dict,
-              extras: Sequence[MapExtra] = (), preload: str = "") -> str:
+              extras: Sequence[MapExtra] = (), markers: str = "") -> str:
     fig = MapFigure(title=title)
-    if preload:  # start fetching the marker file while the scripts are still loading
-        fig.header.add_child(Element(f'<link rel="preload" href="{preload}" as="fetch" '
-                                     'type="application/json" crossorigin>'), name="preload")
+    if markers:  # the marker table rides in the document: no request to wait for
+        safe = markers.replace("<", "\\u003c")  # nothing in it can close the element
+        fig.html.add_child(Element(f'<script type="application/json" id="{MARKER_TABLE_ID}">'
+                                   f"{safe}</script>"), name="markers")
+    # Zoom 10 (the whole city and around) to 18 (single buildings, Folium's documented
+    # default): each zoom level is one more grid MarkerCluster fills for every marker, and
+    # 19 added a tenth to the time before the first marker at 10,000 facilities (measured).
     m = folium.Map(location=list(config.pusat), zoom_start=zoom, tiles=None,
-                   control_scale=True, min_zoom=10, max_zoom=19)
+                   control_scale=True, min_zoom=10, max_zoom=18)
     # Only the site's own copies of Leaflet; none of Folium's CDN defaults. Gesture handling
     # (two fingers to pan on phones) is switched on by peta.js for embedded maps only.
     m.default_js = [("leaflet", f"{ROOT_FROM_MAP}{VENDOR}/leaflet/leaflet.js"),
@@ -132,7 +136,7 @@ def _base_map(config: Config, title: str, zoom: int, mode: str, options: dict,
     m.default_css = [("leaflet_css", f"{ROOT_FROM_MAP}{VENDOR}/leaflet/leaflet.css"),
                      ("gesture_handling_css", f"{ROOT_FROM_MAP}{GESTURE_CSS}")]
     folium.TileLayer(tiles=config.tiles, attr=config.tiles_attribution, name="OpenStreetMap",
-                     max_zoom=19, max_native_zoom=19).add_to(m)
+                     max_zoom=18, max_native_zoom=18).add_to(m)
     for extra in extras:
         extra(m)
     FacilityLayer(mode, options).add_to(m)
@@ -182,8 +186,8 @@ def map_documents(config: Config, vocab: Vocab, extras: Sequence[MapExtra] = (),
     return {
         f"{MAP_DIR}/peta.html": _base_map(
             config, f"Peta fasilitas ramah anak — {config.kota_nama}", config.zoom, "main",
-            {**common, "data": "fasilitas.json", "titik": "titik.json"}, extras,
-            preload="titik.json"),
+            {**common, "data": "fasilitas.json", "titik": MARKER_TABLE_ID}, extras,
+            markers=marker_data(list(facilities), config, city) if city else ""),
         f"{MAP_DIR}/mini.html": _base_map(
             config, "Peta lokasi fasilitas", 16, "mini", {**common, "zoom": 16}, extras),
     }
@@ -210,7 +214,8 @@ def map_data(facilities: list[Facility]) -> str:
 
 
 def marker_data(facilities: list[Facility], config: Config, city: City) -> str:
-    """The small file the map draws its markers from (same order as the rows of map_data):
+    """The small table the map draws its markers from, inside peta.html (same order as the
+    rows of map_data):
     columns of integers — category, kecamatan, and coordinates relative to the south-west
     corner of the city's bounds — so 10,000 facilities cost tens of kilobytes, not megabytes."""
     (south, west), _ = config.batas

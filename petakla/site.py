@@ -23,11 +23,9 @@ from .geo import load_boundaries
 from .maps import (
     CATEGORY_CSS,
     DATA_FILE,
-    MARKER_FILE,
     category_css,
     map_data,
     map_documents,
-    marker_data,
 )
 from .pages import generate_pages
 from .pipeline import CheckResult, check
@@ -84,7 +82,6 @@ def generate(config: Config, result: CheckResult | None = None, site_url: str = 
     out.update(map_documents(config, vocab, city=city, facilities=facilities, centres=centres,
                              extras=map_extras(config)))
     out[DATA_FILE] = map_data(facilities)
-    out[MARKER_FILE] = marker_data(facilities, config, city)
     out[CATEGORY_CSS] = category_css(vocab)
     out.update(generate_pages(config, vocab, city, facilities, site_url=site_url))
     out.update(form_files(config, facilities))  # /tambah/ and /kontribusi/kolom/

@@ -4,6 +4,7 @@ test_browser.py; data from tests/fixtures/site/."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import unquote
 
 from browser_util import map_frame
@@ -160,18 +161,45 @@ def test_embedded_maps_use_gesture_handling_and_keep_their_own_filter(page: Page
     assert "#" not in page.url  # an embedded map never rewrites its page's address
 
 
-def test_looking_at_the_map_loads_only_the_small_marker_file(page: Page, site_url):
-    """Names, hours and the rest arrive only when needed: a popup, the list, search."""
+def test_looking_at_the_map_needs_only_its_own_document(page: Page, site_url):
+    """The marker table is inside peta.html; names, hours and the rest arrive only when
+    needed: a popup, the list, search."""
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url))
     page.goto(site_url + "peta/")
     frame = map_frame(page, "peta.html")
     page.wait_for_load_state("networkidle")
-    assert any(u.endswith("/peta/titik.json") for u in requested)
-    assert not any(u.endswith("/peta/fasilitas.json") for u in requested)
+    assert not [u for u in requested if "/peta/" in u and u.endswith(".json")]
+    shown = int(frame.locator("html").get_attribute("data-pk-ready"))
+    table = json.loads(frame.locator("script#pk-titik").text_content())
+    assert shown == len(table["k"]) == len(table["lat"]) > 5
     assert frame.locator("html").get_attribute("data-pk-details") is None
     # Opening a popup fetches the details once and fills the popup in.
-    frame.evaluate("() => PetaKLA.app.markers[0].fire('click')")
+    # A click on the marker's icon, as the browser delivers it (Leaflet passes it on to the
+    # cluster group, which gives the marker its popup).
+    assert frame.evaluate("() => !!PetaKLA.app.markers[0].getElement()")  # shown, not clustered
+    frame.evaluate("() => PetaKLA.app.markers[0].getElement().dispatchEvent("
+                   "new MouseEvent('click', {bubbles: true, cancelable: true}))")
     frame.locator(".leaflet-popup .pk-nama").wait_for()
     assert sum(u.endswith("/peta/fasilitas.json") for u in requested) == 1
     assert frame.locator("html").get_attribute("data-pk-details") == "1"
+
+
+def test_a_marker_opens_its_popup_by_click_and_by_enter(page: Page, site_url):
+    """Popups are bound on first use (one listener on the cluster group): a click opens one, a
+    second click closes it again, Enter on a focused marker opens it too."""
+    page.goto(site_url + "peta/")
+    frame = map_frame(page, "peta.html")
+    icon = frame.locator(".leaflet-marker-icon.pk-marker").first
+    icon.click()
+    name = frame.locator(".leaflet-popup .pk-nama")
+    name.wait_for()
+    text = name.inner_text()
+    assert text
+    icon.click()
+    frame.locator(".leaflet-popup").wait_for(state="detached")
+    icon.focus()
+    page.keyboard.press("Enter")
+    name.wait_for()
+    assert name.inner_text() == text
+    assert frame.locator(".leaflet-popup").count() == 1
