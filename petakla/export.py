@@ -20,6 +20,8 @@ from .model import APPROX_LABELS, Facility
 from .schema import STATUS
 
 DATA_DIR = "data"
+DOWNLOADS = [f"{DATA_DIR}/fasilitas.geojson", f"{DATA_DIR}/fasilitas.csv",
+             f"{DATA_DIR}/fasilitas.kml"]
 # pyogrio's GDAL has both "KML" and "LIBKML". LIBKML writes the `id` column as the Placemark's
 # id (it reads back as `id`, with no clash) and a column named "name"/"description" as the
 # Placemark's <name>/<description>, without touching process-wide GDAL settings.
@@ -179,8 +181,5 @@ def downloads(facilities: list[Facility], site_url: str = "") -> dict[str, bytes
         kml = Path(tmp) / "fasilitas.kml"
         _kml(gdf, facilities, site_url, kml)
         csv = gdf.drop(columns="geometry").to_csv(index=False, lineterminator="\n")
-        return {
-            f"{DATA_DIR}/fasilitas.geojson": geojson.read_bytes(),
-            f"{DATA_DIR}/fasilitas.csv": csv.encode("utf-8"),
-            f"{DATA_DIR}/fasilitas.kml": kml.read_bytes(),
-        }
+        return dict(zip(DOWNLOADS, [geojson.read_bytes(), csv.encode("utf-8"), kml.read_bytes()],
+                        strict=True))

@@ -7,7 +7,6 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 from functools import cache
-from pathlib import Path
 from urllib.parse import quote
 
 import segno
@@ -15,7 +14,6 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from .assets import icon_svg
-from .csp import add_csp
 from .model import Facility
 
 POSTER_FILE = "poster.html"
@@ -92,60 +90,3 @@ def _qr_many(urls: list[str]) -> list[str]:
         return [qr_svg(u) for u in urls]
     with mp.get_context("fork").Pool(workers) as pool:
         return pool.map(qr_svg, urls, chunksize=250)
-
-
-def _staged(dest: Path, f: Facility) -> Path:
-    return dest / f"{f.id}.html"  # flat: no directory per poster while staging
-
-
-def _write_posters(facilities: list[Facility], site_url: str, judul: str, kota: str,
-                   tiles: str, dest: Path) -> None:
-    for f in facilities:
-        _staged(dest, f).write_text(add_csp(poster_html(f, site_url, judul, kota), tiles),
-                                    encoding="utf-8")
-
-
-class PosterJob:
-    """Posters written into `dest` by background processes while the caller goes on (the
-    site build runs MkDocs on one core meanwhile): the same bytes as `posters()` plus the
-    CSP that `site.generate()` adds. `finish()` waits and moves them into the built site."""
-
-    def __init__(self, facilities: list[Facility], site_url: str, judul: str, kota: str,
-                 tiles: str, dest: Path, workers: int | None = None):
-        self.public = [f for f in facilities if not f.protected]
-        self.dest = dest
-        n = workers or max(1, (os.cpu_count() or 1) - 1)  # one core stays with the caller
-        n = min(n, max(1, len(self.public) // 200))
-        # fork: the records are already in memory; nothing here holds threads or locks yet.
-        ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-        self.procs = [ctx.Process(target=_write_posters, daemon=True,
-                                  args=(self.public[i::n], site_url, judul, kota, tiles, dest))
-                      for i in range(n)]
-        for proc in self.procs:
-            proc.start()
-
-    def wait(self) -> None:
-        """Raise RuntimeError if a poster could not be written."""
-        for proc in self.procs:
-            proc.join()
-        failed = [p.exitcode for p in self.procs if p.exitcode != 0]
-        if failed:
-            raise RuntimeError(f"poster gagal dibuat (proses keluar dengan kode {failed[0]})")
-
-    def finish(self, site: Path) -> None:
-        """Wait, then move every poster into `site` (same file system: renames; the facility
-        page's folder is normally there already)."""
-        self.wait()
-        for f in self.public:
-            target = site / poster_uri(f)
-            try:
-                os.replace(_staged(self.dest, f), target)
-            except FileNotFoundError:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(_staged(self.dest, f), target)
-
-    def cancel(self) -> None:
-        for proc in self.procs:
-            if proc.is_alive():
-                proc.kill()
-            proc.join()

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .assets import static_files, vendor_files
+from .background import SideFiles
 from .config import Config
 from .coverage import coverage_files, map_extras
 from .csp import add_csp, tile_origin
-from .export import downloads
+from .export import DOWNLOADS, downloads
 from .form import form_files
 from .geo import load_boundaries
 from .maps import (
@@ -29,7 +30,7 @@ from .maps import (
 )
 from .pages import generate_pages
 from .pipeline import CheckResult, check
-from .poster import PosterJob, posters
+from .poster import posters
 from .regions import load_city
 from .report import render, summary
 from .vocab import load_vocab
@@ -40,10 +41,10 @@ Content = str | bytes | Path
 @dataclass(frozen=True)
 class _Plan:
     """What build_site() hands to the hook's generate() call: the records it has checked,
-    and whether it writes the posters itself (in the background, see PosterJob)."""
+    and whether it makes the posters and downloads itself (in the background: SideFiles)."""
 
     result: CheckResult
-    posters: bool = True
+    side_files: bool = True
 
 
 _planned: dict[Path, _Plan] = {}
@@ -59,14 +60,15 @@ class RecordErrors(Exception):
 
 
 def generate(config: Config, result: CheckResult | None = None, site_url: str = "",
-             with_posters: bool = True) -> dict[str, Content]:
+             with_side_files: bool = True) -> dict[str, Content]:
     """load -> validate -> locate -> export -> maps -> pages -> posters, as one dict of site
-    files.
+    files. Without `with_side_files`, the posters are left out and the downloads are empty
+    (build_site() makes both in the background: side_files()).
 
     `site_url` is the site's public address (absolute links: sharing, QR codes)."""
     plan = _planned.pop(config.root, None)
     if plan and result is None:
-        result, with_posters = plan.result, with_posters and plan.posters
+        result, with_side_files = plan.result, with_side_files and plan.side_files
     result = result or check(config)
     if not result.ok:
         raise RecordErrors(result)
@@ -75,7 +77,10 @@ def generate(config: Config, result: CheckResult | None = None, site_url: str = 
     out: dict[str, Content] = {}
     out.update(vendor_files())
     out.update(static_files())
-    out.update(downloads(facilities, site_url=site_url))
+    if with_side_files:
+        out.update(downloads(facilities, site_url=site_url))
+    else:  # empty stand-ins, so MkDocs knows the /data/ page's links; build_site() fills them
+        out.update(dict.fromkeys(DOWNLOADS, b""))
     boundaries = load_boundaries(config)  # checked already: check() reports a bad file
     centres = {k.kode: p for k in city.kelurahan
                if boundaries and (p := boundaries.fallback_point(k.kode))}
@@ -86,13 +91,27 @@ def generate(config: Config, result: CheckResult | None = None, site_url: str = 
     out.update(generate_pages(config, vocab, city, facilities, site_url=site_url))
     out.update(form_files(config, facilities))  # /tambah/ and /kontribusi/kolom/
     out.update(coverage_files(config, vocab, city, facilities))
-    if with_posters:
+    if with_side_files:
         out.update(posters(facilities, site_url, config.judul, config.kota_nama))
     tiles = tile_origin(config.tiles)
     for uri, content in out.items():  # standalone documents (maps, posters) get their CSP here
         if uri.endswith(".html") and isinstance(content, str):
             out[uri] = add_csp(content, tiles)
     return out
+
+
+POSTERS_PER_TASK = 500
+
+
+def side_files(config: Config, result: CheckResult, site_url: str) -> list:
+    """generate()'s downloads and posters as tasks for SideFiles: no page needs them while
+    MkDocs renders, so build_site() has them made on the other cores meanwhile."""
+    public = [f for f in result.facilities if not f.protected]
+    tasks = [lambda: downloads(result.facilities, site_url=site_url)]
+    for i in range(0, len(public), POSTERS_PER_TASK):
+        chunk = public[i:i + POSTERS_PER_TASK]
+        tasks.append(lambda chunk=chunk: posters(chunk, site_url, config.judul, config.kota_nama))
+    return tasks
 
 
 def _mkdocs_logging() -> None:
@@ -149,14 +168,14 @@ def build_site(config: Config, strict: bool = False, site_dir: Path | None = Non
     epoch = source_date_epoch(config.root)
     if epoch:
         os.environ["SOURCE_DATE_EPOCH"] = epoch
-    job: PosterJob | None = None
+    job: SideFiles | None = None
     try:
         cfg = mkdocs_config(config_file=str(config.root / "mkdocs.yml"), site_dir=str(tmp),
                             strict=strict)
-        # Posters (QR codes) are made on the other cores while MkDocs renders on this one.
-        job = PosterJob(result.facilities, cfg.site_url or "", config.judul, config.kota_nama,
-                        tile_origin(config.tiles), staging)
-        _planned[config.root] = _Plan(result, posters=False)
+        # Posters (QR codes) and downloads are made on the other cores while MkDocs renders.
+        job = SideFiles(side_files(config, result, cfg.site_url or ""), tile_origin(config.tiles),
+                        staging)
+        _planned[config.root] = _Plan(result, side_files=False)
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             build(cfg)

@@ -1,7 +1,7 @@
 """The build's shortcuts for large sites give exactly what the long way gives: HTML-only pages
 skip the Markdown pass (pages.HtmlOnly), pages outside the navigation share one rendering of
-the navigation (mkdocs_hook._nav_key), and posters are written by background processes
-(poster.PosterJob)."""
+the navigation (mkdocs_hook._nav_key), and posters and downloads are made by background
+processes (background.SideFiles)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,13 @@ import pytest
 from mkdocs.config import load_config as mkdocs_config
 from mkdocs.utils.meta import get_data
 
+from petakla.background import SideFiles
 from petakla.config import load_config
 from petakla.csp import tile_origin
 from petakla.pages import HtmlOnly
 from petakla.pipeline import check
-from petakla.poster import PosterJob, posters
-from petakla.site import build_site, generate
+from petakla.poster import posters
+from petakla.site import build_site, generate, side_files
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -90,20 +91,25 @@ def test_the_navigation_shortcut_leaves_every_page_byte_identical(fixture_site, 
     assert [name for name in memo if memo[name] != full[name]] == []
 
 
-def test_posters_written_in_the_background_are_the_ones_generate_makes(fixture_site, generated):
+def test_files_made_in_the_background_are_the_ones_generate_makes(fixture_site, generated):
     config = load_config(fixture_site.root)
-    made = {uri: text for uri, text in generated.items() if uri.endswith("/poster.html")}
-    assert made.keys() == set(posters(check(config).facilities, fixture_site.url, config.judul,
-                                      config.kota_nama))
-    assert len(made) >= 5
-    for uri, text in made.items():
-        assert text.count('http-equiv="Content-Security-Policy"') == 1, uri
-        assert (fixture_site.site / uri).read_text(encoding="utf-8") == text, uri
+    made = {uri: text for uri, text in generated.items()
+            if uri.endswith("/poster.html") or uri.startswith("data/fasilitas.")}
+    assert {u for u in made if u.endswith("/poster.html")} == set(
+        posters(check(config).facilities, fixture_site.url, config.judul, config.kota_nama))
+    assert {u for u in made if u.startswith("data/")} == {
+        "data/fasilitas.geojson", "data/fasilitas.csv", "data/fasilitas.kml"}
+    assert len(made) >= 8
+    for uri, content in made.items():
+        if uri.endswith(".html"):
+            assert content.count('http-equiv="Content-Security-Policy"') == 1, uri
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        assert (fixture_site.site / uri).read_bytes() == data, uri  # build_site's, in the background
 
 
-def test_a_poster_process_that_fails_fails_the_build_step(fixture_site, tmp_path):
+def test_a_background_process_that_fails_fails_the_build_step(fixture_site, tmp_path):
     config = load_config(fixture_site.root)
-    job = PosterJob(check(config).facilities, fixture_site.url, config.judul, config.kota_nama,
-                    tile_origin(config.tiles), tmp_path / "missing-folder")
-    with pytest.raises(RuntimeError, match="poster gagal dibuat"):
+    tasks = side_files(config, check(config), fixture_site.url)
+    job = SideFiles(tasks, tile_origin(config.tiles), tmp_path / "missing-folder")
+    with pytest.raises(RuntimeError, match="gagal dibuat"):
         job.wait()

@@ -186,3 +186,23 @@ def test_unknown_command_is_a_usage_error():
     proc = run("periksa")
     assert proc.returncode == 2
     assert "usage:" in proc.stderr
+
+
+def test_records_read_on_every_core_give_the_same_result(invalid_project, monkeypatch):
+    """Above PARALLEL_ABOVE records, check() reads them in a process pool: same facilities,
+    same problems in the same order as reading them one by one (valid and invalid mixed)."""
+    import petakla.pipeline as pipeline
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one CPU: check() reads serially there, so there is no pool to compare")
+    for path in VALID:
+        shutil.copyfile(path, invalid_project / "facilities" / path.name)
+    config = load_config(invalid_project)
+    serial = check(config)
+    monkeypatch.setattr(pipeline, "PARALLEL_ABOVE", 5)
+    monkeypatch.setattr(pipeline, "_CHUNK", 7)  # several chunks, the last one short
+    parallel = check(config)
+    assert serial.n_files == parallel.n_files > 3 * 7
+    assert serial.facilities and parallel.facilities == serial.facilities
+    assert render(parallel.problems) == render(serial.problems)
+    assert len(serial.problems) >= len(INVALID)

@@ -1,0 +1,71 @@
+"""Site files that no page needs while MkDocs renders (posters, downloads), made by background
+processes meanwhile: MkDocs renders on one core, these use the others. The files are the same
+bytes `site.generate()` makes (HTML documents get the same CSP)."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from .csp import add_csp
+
+Task = Callable[[], dict[str, str | bytes]]
+
+
+def _run(tasks: list[Task], tiles: str, dest: Path, worker: int) -> None:
+    manifest = []
+    for task in tasks:
+        for uri, content in task().items():
+            if uri.endswith(".html") and isinstance(content, str):
+                content = add_csp(content, tiles)
+            name = f"w{worker}-{len(manifest)}"  # flat: no folders while staging
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            (dest / name).write_bytes(data)
+            manifest.append([uri, name])
+    (dest / f"w{worker}.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+class SideFiles:
+    """Runs `tasks` (each returns {site path: content}) in background processes writing into
+    the staging folder `dest`; `finish(site)` waits and moves every file into the site."""
+
+    def __init__(self, tasks: list[Task], tiles: str, dest: Path, workers: int | None = None):
+        self.dest = dest
+        n = max(1, min(workers or (os.cpu_count() or 1) - 1, len(tasks)))  # one core stays free
+        # fork: the records are already in memory; nothing here holds threads or locks yet.
+        ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+        self.procs = [ctx.Process(target=_run, daemon=True, args=(tasks[i::n], tiles, dest, i))
+                      for i in range(n)]
+        for proc in self.procs:
+            proc.start()
+
+    def wait(self) -> None:
+        """Raise RuntimeError if a file could not be made."""
+        for proc in self.procs:
+            proc.join()
+        failed = [p.exitcode for p in self.procs if p.exitcode != 0]
+        if failed:
+            raise RuntimeError(f"poster atau berkas unduhan gagal dibuat (proses keluar dengan "
+                               f"kode {failed[0]})")
+
+    def finish(self, site: Path) -> None:
+        """Wait, then move every file into `site` (same file system: renames; a facility
+        page's folder is normally there already)."""
+        self.wait()
+        for i in range(len(self.procs)):
+            for uri, name in json.loads((self.dest / f"w{i}.json").read_text(encoding="utf-8")):
+                target = site / uri
+                try:
+                    os.replace(self.dest / name, target)
+                except FileNotFoundError:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(self.dest / name, target)
+
+    def cancel(self) -> None:
+        for proc in self.procs:
+            if proc.is_alive():
+                proc.kill()
+            proc.join()
