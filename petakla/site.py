@@ -162,7 +162,7 @@ def build_site(config: Config, strict: bool = False, site_dir: Path | None = Non
     target = Path(site_dir or config.site_dir).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.poster-", dir=target.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.side-", dir=target.parent))
     _mkdocs_logging()
     saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
     epoch = source_date_epoch(config.root)
