@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .csp import add_csp
+from .parallel import can_fork
 
 Task = Callable[[], dict[str, str | bytes]]
 
@@ -33,11 +34,18 @@ class SideFiles:
     the staging folder `dest`; `finish(site)` waits and moves every file into the site."""
 
     def __init__(self, tasks: list[Task], tiles: str, dest: Path, workers: int | None = None):
-        self.dest = dest
+        self.dest, self.tiles = dest, tiles
         n = max(1, min(workers or (os.cpu_count() or 1) - 1, len(tasks)))  # one core stays free
         # fork: the records are already in memory; nothing here holds threads or locks yet.
-        ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-        self.procs = [ctx.Process(target=_run, daemon=True, args=(tasks[i::n], tiles, dest, i))
+        # Without fork (the tasks are closures, not picklable) they run in finish() instead.
+        self.inline: list[Task] = []
+        self.procs: list = []
+        if not can_fork():
+            self.inline, self.parts = tasks, 1
+            return
+        self.parts = n
+        self.procs = [mp.get_context("fork").Process(target=_run, daemon=True,
+                                                     args=(tasks[i::n], tiles, dest, i))
                       for i in range(n)]
         for proc in self.procs:
             proc.start()
@@ -55,7 +63,9 @@ class SideFiles:
         """Wait, then move every file into `site` (same file system: renames; a facility
         page's folder is normally there already)."""
         self.wait()
-        for i in range(len(self.procs)):
+        if self.inline:
+            _run(self.inline, self.tiles, self.dest, 0)
+        for i in range(self.parts):
             for uri, name in json.loads((self.dest / f"w{i}.json").read_text(encoding="utf-8")):
                 target = site / uri
                 try:

@@ -7,8 +7,6 @@ be published and every problem found, in file order.
 from __future__ import annotations
 
 import datetime
-import multiprocessing as mp
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from .geo import Boundaries, BoundaryError, load_boundaries
 from .geocode import CacheError, load_cache, query_for
 from .load import Document, load_document, record_paths
 from .model import Facility
+from .parallel import fork_map
 from .regions import City, load_city
 from .report import Problem, display_path, errors
 from .validate import validate_document
@@ -114,13 +113,10 @@ _CHUNK = 500
 _reading: tuple = ()  # what forked workers read records with (set just before the fork)
 
 
-def _read(paths: list[Path]) -> list[tuple[Document, Facility | None]]:
+def _read(path: Path) -> tuple[Document, Facility | None]:
     config, vocab, city, today = _reading
-    out = []
-    for path in paths:
-        doc = load_document(path, config.root)
-        out.append((doc, validate_document(doc, config, vocab, city, today=today)))
-    return out
+    doc = load_document(path, config.root)
+    return doc, validate_document(doc, config, vocab, city, today=today)
 
 
 def read_records(paths: list[Path], config: Config, vocab: Vocab, city: City,
@@ -129,13 +125,8 @@ def read_records(paths: list[Path], config: Config, vocab: Vocab, city: City,
     YAML and validating is most of `check` at 10,000 records; results are the same)."""
     global _reading
     _reading = (config, vocab, city, today)
-    workers = min(os.cpu_count() or 1, 8)
     try:
-        if len(paths) <= PARALLEL_ABOVE or workers < 2 or "fork" not in mp.get_all_start_methods():
-            return _read(paths)
-        chunks = [paths[i:i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
-        with mp.get_context("fork").Pool(workers) as pool:
-            return [item for part in pool.map(_read, chunks) for item in part]
+        return fork_map(_read, paths, above=PARALLEL_ABOVE, chunksize=_CHUNK)
     finally:
         _reading = ()
 

@@ -4,8 +4,6 @@ page. No external requests (inline CSS and SVG only) and byte-reproducible outpu
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import os
 from functools import cache
 from urllib.parse import quote
 
@@ -15,6 +13,7 @@ from markupsafe import Markup
 
 from .assets import icon_svg
 from .model import Facility
+from .parallel import fork_map
 
 POSTER_FILE = "poster.html"
 # segno settings of the QR code: error correction level M survives a creased or smudged
@@ -85,8 +84,4 @@ def posters(facilities: list[Facility], site_url: str, judul: str, kota: str) ->
 
 def _qr_many(urls: list[str]) -> list[str]:
     """QR codes for many URLs, on every core when there are many (same bytes either way)."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(urls) <= PARALLEL_ABOVE or workers < 2 or "fork" not in mp.get_all_start_methods():
-        return [qr_svg(u) for u in urls]
-    with mp.get_context("fork").Pool(workers) as pool:
-        return pool.map(qr_svg, urls, chunksize=250)
+    return fork_map(qr_svg, urls, above=PARALLEL_ABOVE, chunksize=250)

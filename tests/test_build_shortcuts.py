@@ -113,3 +113,23 @@ def test_a_background_process_that_fails_fails_the_build_step(fixture_site, tmp_
     job = SideFiles(tasks, tile_origin(config.tiles), tmp_path / "missing-folder")
     with pytest.raises(RuntimeError, match="gagal dibuat"):
         job.wait()
+
+
+def test_without_fork_the_side_files_are_made_in_finish(fixture_site, generated, tmp_path,
+                                                        monkeypatch):
+    import petakla.background as background
+
+    monkeypatch.setattr(background, "can_fork", lambda: False)
+    config = load_config(fixture_site.root)
+    (tmp_path / "staging").mkdir()
+    job = SideFiles(side_files(config, check(config), fixture_site.url),
+                    tile_origin(config.tiles), tmp_path / "staging")
+    assert job.procs == []
+    job.finish(tmp_path / "site")
+    made = sorted(p.relative_to(tmp_path / "site").as_posix()
+                  for p in (tmp_path / "site").rglob("*") if p.is_file())
+    assert len(made) >= 8
+    for uri in made:
+        content = generated[uri]
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        assert (tmp_path / "site" / uri).read_bytes() == data, uri
