@@ -237,8 +237,6 @@ def marker_data(facilities: list[Facility], config: Config, city: City) -> str:
 def mini_map_src(f: Facility, root: str) -> str:
     """iframe src for a facility's mini map; parameters ride in the fragment so every
     facility page reuses one cached map document."""
-    from urllib.parse import quote
-
     parts = [f"lat={f.lat:.6f}", f"lon={f.lon:.6f}", f"k={f.category.slug}",
              f"n={quote(f.nama, safe='')}"]
     if f.approx:
