@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site test serve check chromium clean
+.PHONY: site test serve check chromium osmium clean
 
 site: $(VENV)/.installed
 	$(BIN)/python build_map.py build
@@ -16,7 +16,7 @@ serve: $(VENV)/.installed
 check: $(VENV)/.installed
 	$(BIN)/python build_map.py check
 
-test: $(VENV)/.installed-test chromium
+test: $(VENV)/.installed-test chromium osmium
 	$(BIN)/python -m pytest
 
 $(VENV)/.python-ok:
@@ -45,6 +45,19 @@ chromium:
 	    sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	  else \
 	    echo "Chromium tidak ditemukan. Pasang paket Debian 'chromium': sudo apt-get install chromium" >&2; \
+	    exit 1; \
+	  fi; }
+
+# The OpenStreetMap export is read back in the tests by osmium-tool (Debian package
+# osmium-tool), a reader not written here; installed the same way as chromium.
+osmium:
+	@command -v osmium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q osmium-tool; \
+	  elif command -v apt-get >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	    sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q osmium-tool; \
+	  else \
+	    echo "osmium tidak ditemukan. Pasang paket Debian 'osmium-tool': sudo apt-get install osmium-tool" >&2; \
 	    exit 1; \
 	  fi; }
 

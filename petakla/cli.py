@@ -72,6 +72,12 @@ def _cmd_new(args: argparse.Namespace) -> int:
     return run_new(load_config(args.root), given)
 
 
+def _cmd_impor_osm(args: argparse.Namespace) -> int:
+    from .osm_import import run_import
+
+    return run_import(load_config(args.root), args.file, dry_run=args.dry_run)
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     from .site import serve_site
 
@@ -145,6 +151,18 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--sumber", help="asal informasi: alamat web atau nama dokumen")
     n.add_argument("--id", help="nama berkas tanpa .yml (bawaan: dari nama fasilitas)")
     n.set_defaults(func=_cmd_new)
+
+    o = sub.add_parser("impor-osm", help="usulkan fasilitas baru dari data OpenStreetMap",
+                       description="Baca jawaban Overpass API (JSON) atau ekspor GeoJSON "
+                                   "(overpass-turbo), lalu tulis setiap objek yang cocok dengan "
+                                   "kategori sebagai berkas baru di facilities/ (belum "
+                                   "diverifikasi; tidak pernah menimpa). Objek yang tidak cocok, "
+                                   "di luar kota, sudah diimpor atau mirip fasilitas dalam 50 m "
+                                   "dilewati dengan alasannya. Butuh batas_kelurahan.")
+    o.add_argument("file", metavar="BERKAS", help="berkas JSON Overpass atau GeoJSON")
+    o.add_argument("--dry-run", action="store_true",
+                   help="hanya tampilkan apa yang akan ditulis; tidak ada berkas yang ditulis")
+    o.set_defaults(func=_cmd_impor_osm)
     return p
 
 

@@ -17,11 +17,12 @@ import geopandas as gpd
 from shapely.geometry import Point
 
 from .model import APPROX_LABELS, Facility
+from .osm_export import OSM_DOWNLOADS, osm_files
 from .schema import STATUS
 
 DATA_DIR = "data"
 DOWNLOADS = [f"{DATA_DIR}/fasilitas.geojson", f"{DATA_DIR}/fasilitas.csv",
-             f"{DATA_DIR}/fasilitas.kml"]
+             f"{DATA_DIR}/fasilitas.kml", *OSM_DOWNLOADS]
 # pyogrio's GDAL has both "KML" and "LIBKML". LIBKML writes the `id` column as the Placemark's
 # id (it reads back as `id`, with no clash) and a column named "name"/"description" as the
 # Placemark's <name>/<description>, without touching process-wide GDAL settings.
@@ -76,6 +77,9 @@ FIELDS: dict[str, Column] = {
     "email": Column("properties.kontak.properties.email"),
     "keterangan": Column("properties.keterangan"),
     "sumber": Column("properties.sumber"),
+    "osm_id": Column("properties.osm.properties.id", "Kosong bila fasilitas tidak berasal dari "
+                                                     "data OpenStreetMap."),
+    "osm_versi": Column("properties.osm.properties.versi"),
     "status": Column("properties.status", "Bila tidak diisi di data: aktif."),
     "verifikasi_tanggal": Column("properties.verifikasi.properties.tanggal",
                                  "Kosong: belum diverifikasi di tempat."),
@@ -125,7 +129,8 @@ def _row(f: Facility) -> dict:
         "fasilitas": ";".join(d.get("fasilitas", [])), "akses": d.get("akses", ""),
         "telepon": kontak.get("telepon", ""), "situs": kontak.get("situs", ""),
         "email": kontak.get("email", ""), "keterangan": d.get("keterangan", ""),
-        "sumber": d.get("sumber", ""), "status": f.status,
+        "sumber": d.get("sumber", ""), "osm_id": (d.get("osm") or {}).get("id", ""),
+        "osm_versi": (d.get("osm") or {}).get("versi"), "status": f.status,
         "verifikasi_tanggal": ver.get("tanggal", ""), "verifikasi_oleh": ver.get("oleh", ""),
     }
 
@@ -135,7 +140,7 @@ def frame(facilities: list[Facility]) -> gpd.GeoDataFrame:
     rows = [_row(f) for f in facilities if f.has_location]
     geometry = [Point(r["lon"], r["lat"]) for r in rows]
     gdf = gpd.GeoDataFrame(rows, columns=list(FIELDS), geometry=geometry, crs="EPSG:4326")
-    return gdf.astype({"usia_min": "Int64", "usia_max": "Int64"})
+    return gdf.astype({"usia_min": "Int64", "usia_max": "Int64", "osm_versi": "Int64"})
 
 
 def kml_description(f: Facility, site_url: str = "") -> str:
@@ -181,5 +186,5 @@ def downloads(facilities: list[Facility], site_url: str = "") -> dict[str, bytes
         kml = Path(tmp) / "fasilitas.kml"
         _kml(gdf, facilities, site_url, kml)
         csv = gdf.drop(columns="geometry").to_csv(index=False, lineterminator="\n")
-        return dict(zip(DOWNLOADS, [geojson.read_bytes(), csv.encode("utf-8"), kml.read_bytes()],
-                        strict=True))
+        files = [geojson.read_bytes(), csv.encode("utf-8"), kml.read_bytes()]
+        return {**dict(zip(DOWNLOADS[:3], files, strict=True)), **osm_files(facilities)}

@@ -18,6 +18,7 @@ from .export import column_docs
 from .hours import jam_buka_text
 from .maps import mini_map_src
 from .model import APPROX_LABELS, Facility
+from .osm_export import osm_summary
 from .poster import POSTER_FILE, facility_url
 from .regions import City
 from .schema import AKSES, SEKTOR, STATUS, build_schema
@@ -215,7 +216,7 @@ def generate_pages(config: Config, vocab: Vocab, city: City,
                 protected_counts=[(kc, protected_count[kc.kode]) for kc in city.kecamatan]))
     pages["data/index.md"] = env.get_template("data.md.j2").render(
         **common, columns=column_docs(build_schema(vocab, city)),
-        total=sum(1 for f in public if f.has_location))
+        total=sum(1 for f in public if f.has_location), osm=osm_summary(vocab, facilities))
     return pages
 
 

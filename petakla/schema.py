@@ -14,6 +14,7 @@ from .vocab import Vocab
 
 SCHEMA_FILE = "fasilitas.schema.json"
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+OSM_ID_PATTERN = r"^(node|way|relation)/[1-9][0-9]*$"
 SEKTOR = {
     "pemerintah": "Pemerintah",
     "non-pemerintah": "Non-pemerintah (LSM, organisasi masyarakat)",
@@ -134,6 +135,20 @@ def build_schema(vocab: Vocab, city: City, kategori: str | None = None) -> dict:
             "keterangan": _text("Keterangan singkat untuk pengunjung (teks biasa).",
                                 maxLength=1000),
             "sumber": _text("Asal informasi: alamat web atau nama dokumen.", maxLength=500),
+            "osm": {
+                "description": "Objek OpenStreetMap yang sama dengan fasilitas ini (diisi oleh "
+                               "`build_map.py impor-osm`). Ekspor OSM menulisnya sebagai "
+                               "perubahan objek itu, bukan objek baru.",
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id"],
+                "properties": {
+                    "id": _text("Jenis dan nomor objek OSM, misalnya node/123456.",
+                                pattern=OSM_ID_PATTERN),
+                    "versi": {"description": "Versi objek OSM saat diimpor.",
+                              "type": "integer", "minimum": 1},
+                },
+            },
             "verifikasi": {
                 "description": "Kapan dan oleh siapa data diperiksa di tempat. "
                                "Kosongkan bila belum diverifikasi.",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -24,6 +24,31 @@ class Klaster:
 
 
 @dataclass(frozen=True)
+class OsmMapping:
+    """How a category is tagged in OpenStreetMap (kategori.yml `osm`).
+
+    `tags`: written on export. `impor`: what an OSM object must carry to be imported into
+    this category ({} = never imported); a value may list alternatives. `impor_nama`: a word
+    the object's name must contain. `awalan`: put before an imported name that lacks it.
+    `wiki`: the OSM wiki pages behind the choice."""
+
+    tags: tuple[tuple[str, str], ...] = ()
+    impor: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    impor_nama: str = ""
+    awalan: str = ""
+    wiki: tuple[str, ...] = ()
+    catatan: str = ""
+
+
+@dataclass(frozen=True)
+class Amenity:
+    slug: str
+    label: str
+    osm: tuple[tuple[str, str], ...] = ()
+    wiki: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Category:
     slug: str
     label: str
@@ -32,8 +57,9 @@ class Category:
     warna: str
     deskripsi: str
     fasilitas: tuple[str, ...]
-    osm: tuple[tuple[str, str], ...]
+    osm: tuple[tuple[str, str], ...]  # the tags written on export (= osm_info.tags)
     dilindungi: bool
+    osm_info: OsmMapping = OsmMapping()
 
 
 @dataclass(frozen=True)
@@ -41,6 +67,35 @@ class Vocab:
     categories: dict[str, Category]
     klaster: dict[str, Klaster]
     amenitas: dict[str, str]
+    amenity_osm: dict[str, Amenity] = field(default_factory=dict)
+
+
+def _pairs(mapping: dict | None) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((str(k), str(v)) for k, v in (mapping or {}).items()))
+
+
+def _osm(value: dict | None) -> OsmMapping:
+    """kategori.yml `osm`: either plain tags ({amenity: library}: exported, not imported) or
+    {tag, impor, impor_nama, awalan, wiki, catatan}."""
+    value = value or {}
+    if "tag" not in value:
+        return OsmMapping(tags=_pairs(value))
+    impor = tuple(sorted((str(k), tuple(str(x) for x in (v if isinstance(v, list) else [v])))
+                         for k, v in (value.get("impor") or {}).items()))
+    return OsmMapping(tags=_pairs(value["tag"]), impor=impor,
+                      impor_nama=str(value.get("impor_nama", "")),
+                      awalan=str(value.get("awalan", "")),
+                      wiki=tuple(str(w) for w in value.get("wiki", [])),
+                      catatan=" ".join(str(value.get("catatan", "")).split()))
+
+
+def _amenity(slug: str, value) -> Amenity:
+    """amenitas.yml: `slug: label`, or `slug: {label, osm, wiki}` for one with an OSM tag."""
+    if isinstance(value, dict):
+        wiki = value.get("wiki", [])
+        return Amenity(slug, str(value["label"]), _pairs(value.get("osm")),
+                       tuple(str(w) for w in (wiki if isinstance(wiki, list) else [wiki])))
+    return Amenity(slug, str(value))
 
 
 def _read(name: str) -> dict:
@@ -53,7 +108,8 @@ def load_vocab() -> Vocab:
         slug: Klaster(slug, str(v["nomor"]), v["label"], v["ringkasan"])
         for slug, v in _read("klaster.yml").items()
     }
-    amenitas = {str(k): str(v) for k, v in _read("amenitas.yml").items()}
+    amenity_osm = {str(k): _amenity(str(k), v) for k, v in _read("amenitas.yml").items()}
+    amenitas = {k: a.label for k, a in amenity_osm.items()}
     categories = {}
     for slug, v in _read("kategori.yml").items():
         unknown = set(v["fasilitas"]) - set(amenitas)
@@ -67,7 +123,8 @@ def load_vocab() -> Vocab:
             warna=v["warna"],
             deskripsi=v["deskripsi"],
             fasilitas=tuple(v["fasilitas"]),
-            osm=tuple(sorted((str(k), str(t)) for k, t in v["osm"].items())),
+            osm=(osm := _osm(v.get("osm"))).tags,
             dilindungi=bool(v["dilindungi"]),
+            osm_info=osm,
         )
-    return Vocab(categories=categories, klaster=klaster, amenitas=amenitas)
+    return Vocab(categories=categories, klaster=klaster, amenitas=amenitas, amenity_osm=amenity_osm)

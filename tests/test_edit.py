@@ -98,6 +98,7 @@ def test_shuffled_keys_are_put_in_schema_order():
     shuffled = """\
 status: aktif
 verifikasi: {oleh: Petugas Uji, tanggal: "2026-01-15"}
+osm: {versi: 3, id: node/1}
 sumber: Data uji
 keterangan: Teks.
 kontak: {situs: "https://contoh.example", telepon: "(0511) 3352155"}
