@@ -94,11 +94,12 @@ def test_the_navigation_shortcut_leaves_every_page_byte_identical(fixture_site, 
 def test_files_made_in_the_background_are_the_ones_generate_makes(fixture_site, generated):
     config = load_config(fixture_site.root)
     made = {uri: text for uri, text in generated.items()
-            if uri.endswith("/poster.html") or uri.startswith("data/fasilitas.")}
+            if uri.endswith("/poster.html") or uri.startswith("data/fasilitas")}
     assert {u for u in made if u.endswith("/poster.html")} == set(
         posters(check(config).facilities, fixture_site.url, config.judul, config.kota_nama))
     assert {u for u in made if u.startswith("data/")} == {
-        "data/fasilitas.geojson", "data/fasilitas.csv", "data/fasilitas.kml"}
+        "data/fasilitas.geojson", "data/fasilitas.csv", "data/fasilitas.kml",
+        "data/fasilitas.osm", "data/fasilitas-osm.geojson"}
     assert len(made) >= 8
     for uri, content in made.items():
         if uri.endswith(".html"):
