@@ -7,6 +7,7 @@ from, so the /data/ page documents the columns from the schema's own description
 
 from __future__ import annotations
 
+import csv
 import tempfile
 from dataclasses import dataclass
 from html import escape
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 from shapely.geometry import Point
 
 from .model import APPROX_LABELS, Facility
@@ -172,8 +174,58 @@ def _kml(gdf: gpd.GeoDataFrame, facilities: list[Facility], site_url: str, path:
     # <description>; every other column goes into ExtendedData.
     kml.insert(1, "name", kml.pop("nama"))
     kml.insert(2, "description", [kml_description(by_id[i], site_url) for i in kml["id"]])
+    # LIBKML wraps text with & < > in CDATA without splitting a "]]>" inside it, which ends the
+    # CDATA early: the file is then not XML at all. Such values are written as plain tokens and
+    # put back, XML-escaped, into the written file.
+    tokens: dict[str, str] = {}
+    for column in _text_columns(kml):
+        kml[column] = [_kml_token(v, tokens, kml) for v in kml[column]]
     kml.to_file(path, driver=KML_DRIVER, engine="pyogrio", layer="fasilitas",
                 dataset_options={"NAME": "Fasilitas ramah anak"})
+    if tokens:
+        text = path.read_text(encoding="utf-8")
+        for token, value in tokens.items():
+            text = text.replace(f">{token}<", f">{escape(value, quote=False)}<")
+        path.write_text(text, encoding="utf-8")
+
+
+def _kml_token(value: Any, tokens: dict[str, str], frame: gpd.GeoDataFrame) -> Any:
+    if not (isinstance(value, str) and "]]>" in value):
+        return value
+    token = f"petaklakmlvalue{len(tokens)}x"
+    while any(isinstance(v, str) and token in v for c in _text_columns(frame) for v in frame[c]):
+        token += "x"
+    tokens[token] = value
+    return token
+
+
+# OWASP "CSV Injection": a spreadsheet runs a cell that starts with one of these as a formula
+# (full-width forms too, which some spreadsheets fold to ASCII). Such a text cell gets a
+# leading apostrophe, which spreadsheets show as text and do not store in the cell.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+CSV_NOTE = ("Teks yang diawali =, +, -, @, tab atau CR diberi awalan tanda kutip tunggal (') "
+            "agar spreadsheet tidak menjalankannya sebagai rumus; hapus tanda itu bila "
+            "mengolah berkas dengan program lain. Kolom angka (lat, lon, usia) tetap angka.")
+
+
+def _text_columns(frame: gpd.GeoDataFrame) -> list[str]:
+    return [c for c in frame.columns
+            if c != "geometry" and not pd.api.types.is_numeric_dtype(frame[c])]
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell as OWASP's CSV-injection guidance says; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_text(gdf: gpd.GeoDataFrame) -> str:
+    """The CSV download: every text column neutralised and quoted, numbers left bare."""
+    table = gdf.drop(columns="geometry")
+    for column in _text_columns(table):
+        table[column] = [spreadsheet_safe(v) for v in table[column]]
+    return table.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
 
 
 def downloads(facilities: list[Facility], site_url: str = "") -> dict[str, bytes]:
@@ -185,6 +237,6 @@ def downloads(facilities: list[Facility], site_url: str = "") -> dict[str, bytes
                                    "WRITE_NAME": "NO"})
         kml = Path(tmp) / "fasilitas.kml"
         _kml(gdf, facilities, site_url, kml)
-        csv = gdf.drop(columns="geometry").to_csv(index=False, lineterminator="\n")
-        files = [geojson.read_bytes(), csv.encode("utf-8"), kml.read_bytes()]
+        table = csv_text(gdf)
+        files = [geojson.read_bytes(), table.encode("utf-8"), kml.read_bytes()]
         return {**dict(zip(DOWNLOADS[:3], files, strict=True)), **osm_files(facilities)}

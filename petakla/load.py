@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime
 import math
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +23,48 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .report import Problem, display_path
 
 MAX_BYTES = 256 * 1024  # a record is a few hundred bytes; anything this large is a mistake
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _CoreLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Plain scalars typed by YAML 1.2's core schema, as editors (yaml-language-server) and
+    check-jsonschema read them: only true/false are booleans (yes/no/on/off are text),
+    -3.3e0 and 1e3 are numbers, 010 is ten, and dates are text."""
+
+    yaml_implicit_resolvers: dict = {}
+
+
+for _tag, _pattern, _first in (
+    ("merge", r"<<", "<"),  # only so that load can refuse merge keys by their tag
+    ("bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
+    ("null", r"~|null|Null|NULL|", ["~", "n", "N", ""]),
+    ("int", r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", "-+0123456789"),
+    ("float", r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+              r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)", "-+.0123456789"),
+):
+    _CoreLoader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(f"^(?:{_pattern})$"),
+                                      list(_first))
+_Loader = _CoreLoader
+
+
+def _core_scalar(tag: str, text: str) -> Any:
+    """A scalar's value under YAML 1.2's core schema; ValueError if it is not one."""
+    kind = tag.rsplit(":", 1)[-1]
+    if kind == "bool":
+        if text.lower() not in ("true", "false"):
+            raise ValueError(text)
+        return text.lower() == "true"
+    if kind == "null":
+        return None
+    if kind == "int":
+        if text.startswith(("0o", "0x")):
+            return int(text[2:], 8 if text[1] == "o" else 16)
+        return int(text, 10)
+    if kind == "float":
+        special = text.lower().lstrip("+")
+        if special in (".inf", "-.inf", ".nan"):
+            return float(special.replace(".", ""))
+        return float(text)
+    return text
 _ALLOWED_SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -30,6 +74,14 @@ _ALLOWED_SCALAR_TAGS = {
     "tag:yaml.org,2002:timestamp",
 }
 Path_ = tuple[str | int, ...]
+# Invisible characters a record never needs: C0/C1 controls and DEL (XML, hence KML, cannot
+# carry most of them; NUL truncates values), Unicode bidi controls (they reorder the text
+# around them, e.g. in a page title) and what is not a character at all (lone surrogates,
+# noncharacters). Tab and newline only where a field is multi-line text.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                        "\u2066-\u2069\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+_MULTILINE_FIELDS = {("keterangan",)}
+_BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 @dataclass
@@ -77,10 +129,44 @@ def _mark(node: Node) -> tuple[int, int]:
 
 
 class _Converter:
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, text: str = ""):
         self.doc = doc
+        self.text = text
         self.seen: dict[int, Path_] = {}  # node -> where it was first read
         self.constructor = yaml.constructor.SafeConstructor()
+
+    def _check_text(self, node: ScalarNode, value: str, path: Path_) -> None:
+        found = _INVISIBLE.search(value)
+        if found is None and path not in _MULTILINE_FIELDS:
+            found = re.search("[\t\n]", value)
+        if found is None:
+            return
+        char = found.group()
+        line, col = self._source_position(node, char)
+        code = f"U+{ord(char):04X}"
+        if char in _BIDI:
+            what = (f"karakter pengarah teks tak terlihat ({code}) yang membalik atau menggeser "
+                    "urutan teks di sekitarnya")
+        elif char in "\t\n":
+            what = f"{'tab' if char == chr(9) else 'baris baru'} ({code}); kolom ini satu baris saja"
+        else:
+            what = f"karakter kendali tak terlihat ({code})"
+        self.doc.problems.append(Problem(
+            self.doc.display, line, col, "error", ".".join(str(p) for p in path),
+            f"ada {what}. Hapus karakter itu (sering terbawa saat menyalin teks)."))
+
+    def _source_position(self, node: ScalarNode, char: str) -> tuple[int, int]:
+        """Where `char` sits in the file when it is written as is, else where the value
+        starts (it was written as an escape such as "\\x01")."""
+        start, end = node.start_mark, node.end_mark
+        lines = self.text.split("\n")
+        for number in range(start.line, min(end.line, len(lines) - 1) + 1):
+            first = start.column if number == start.line else 0
+            last = end.column if number == end.line else len(lines[number])
+            col = lines[number].find(char, first, last)
+            if col >= 0:
+                return number + 1, col + 1
+        return _mark(node)
 
     def convert(self, node: Node, path: Path_) -> Any:
         if id(node) in self.seen:  # an alias: report it at its anchor, where the node sits
@@ -99,12 +185,15 @@ class _Converter:
             raise _Refused(node, f"tag YAML '{node.tag}' tidak diizinkan; hapus tag tersebut.",
                           path)
         try:
-            value = self.constructor.construct_object(node)
+            value = (self.constructor.construct_object(node) if node.tag.endswith("timestamp")
+                     else _core_scalar(node.tag, node.value))
         except (ValueError, yaml.YAMLError):
             raise _Refused(node, f"nilai '{node.value}' tidak dapat dibaca; periksa penulisannya.",
                           path) from None
         if isinstance(value, (datetime.date, datetime.datetime)):
             return value.isoformat()  # records stay JSON-like; dates are checked as text
+        if isinstance(value, str):
+            self._check_text(node, value, path)
         if isinstance(value, float) and not math.isfinite(value):
             raise _Refused(node, "angka tak hingga atau NaN tidak diizinkan; tulis angka biasa.",
                           path)
@@ -204,12 +293,44 @@ def decode(doc: Document, raw: bytes) -> str | None:
     return text
 
 
-def load_document(path: Path, root: Path) -> Document:
-    doc = Document(path=path, display=display_path(path, root))
+def read_regular(doc: Document) -> bytes | None:
+    """The bytes of a record that is a regular file, else None with a problem: never follows
+    a symbolic link (a record outside the repository would be published) and never waits on
+    a FIFO or a device (opened without blocking, then checked before reading)."""
+    path = doc.path
+    if path.is_symlink():
+        doc.problem((), f"berkas ini tautan simbolik (symlink) ke '{os.readlink(path)}'; data "
+                        "fasilitas harus berkas biasa di facilities/. Ganti tautan dengan berkas "
+                        "berisi datanya sendiri.")
+        return None
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
         doc.problem((), f"berkas tidak dapat dibaca ({exc.strerror}).")
+        return None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "folder" if stat.S_ISDIR(mode) else "FIFO atau perangkat"
+            doc.problem((), f"'{path.name}' tidak dapat dibaca: ini {kind}, bukan berkas data; "
+                            "di facilities/ nama berakhiran .yml hanya untuk berkas data. Ganti "
+                            "namanya atau pindahkan.")
+            return None
+        chunks = []
+        while chunk := os.read(fd, 1 << 16):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        doc.problem((), f"berkas tidak dapat dibaca ({exc.strerror}).")
+        return None
+    finally:
+        os.close(fd)
+
+
+def load_document(path: Path, root: Path) -> Document:
+    doc = Document(path=path, display=display_path(path, root))
+    raw = read_regular(doc)
+    if raw is None:
         return doc
     text = decode(doc, raw)
     if text is None:
@@ -226,7 +347,7 @@ def load_document(path: Path, root: Path) -> Document:
         doc.problem((), "berkas kosong; isi dengan data satu fasilitas (lihat panduan kontributor).")
         return doc
     try:
-        doc.data = _Converter(doc).convert(node, ())
+        doc.data = _Converter(doc, text).convert(node, ())
     except _Refused as exc:
         line, col = _mark(exc.node)
         doc.problems.append(Problem(doc.display, line, col, "error",
@@ -238,8 +359,13 @@ def load_document(path: Path, root: Path) -> Document:
     return doc
 
 
+RECORD_SUFFIXES = (".yml", ".yaml")
+
+
 def record_paths(target: Path) -> list[Path]:
-    """Every record file in a folder (sorted), or the file itself."""
+    """Everything in a folder (sorted) named like a record, whatever case its suffix has and
+    whatever it is (folder, FIFO, link): load_document() says what is wrong with it rather
+    than skipping it. A path that is not a folder is returned as it is."""
     if target.is_dir():
-        return sorted(p for p in target.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+        return sorted(p for p in target.iterdir() if p.suffix.lower() in RECORD_SUFFIXES)
     return [target]

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from .assets import icon_svg
 from .config import Config
-from .export import column_docs
+from .export import CSV_NOTE, column_docs
 from .hours import jam_buka_text
 from .maps import mini_map_src
 from .model import APPROX_LABELS, Facility
@@ -215,7 +215,7 @@ def generate_pages(config: Config, vocab: Vocab, city: City,
                 groups=[(kc, g) for kc, g in groups if g], contacts=contacts,
                 protected_counts=[(kc, protected_count[kc.kode]) for kc in city.kecamatan]))
     pages["data/index.md"] = env.get_template("data.md.j2").render(
-        **common, columns=column_docs(build_schema(vocab, city)),
+        **common, columns=column_docs(build_schema(vocab, city)), csv_note=CSV_NOTE,
         total=sum(1 for f in public if f.has_location), osm=osm_summary(vocab, facilities))
     return pages
 

@@ -4,12 +4,15 @@ thin hook (mkdocs_hook.py) feeds to MkDocs; another static engine could take the
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,10 +150,6 @@ def source_date_epoch(root: Path) -> str | None:
 
 
 def build_site(config: Config, strict: bool = False, site_dir: Path | None = None) -> int:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config as mkdocs_config
-    from mkdocs.exceptions import MkDocsException
-
     result = check(config)
     if result.problems:
         print(render(result.problems, github=os.environ.get("GITHUB_ACTIONS") == "true"),
@@ -159,8 +158,55 @@ def build_site(config: Config, strict: bool = False, site_dir: Path | None = Non
         print(summary(result.problems, result.n_files), file=sys.stderr)
         print("Situs tidak dibangun: perbaiki galat di atas dulu.", file=sys.stderr)
         return 1
-    target = Path(site_dir or config.site_dir).resolve()
+    given = Path(site_dir or config.site_dir)
+    target = given.parent.resolve() / given.name  # not resolved itself: it may be a link
     target.parent.mkdir(parents=True, exist_ok=True)
+    refusal = _not_a_built_site(target)
+    if refusal:
+        print(f"Situs tidak dibangun: {refusal}", file=sys.stderr)
+        return 1
+    with _build_lock(target):
+        return _build_locked(config, result, target, strict)
+
+
+def _not_a_built_site(target: Path) -> str:
+    """Why `target` must not be replaced by a build ("" if it may): only a folder that a build
+    made (MkDocs always writes sitemap.xml) or an empty one is replaced."""
+    if not target.exists() and not target.is_symlink():
+        return ""
+    if target.is_symlink() or not target.is_dir():
+        return (f"{target} sudah ada tetapi bukan folder (berkas atau tautan); pindahkan atau "
+                "hapus dulu, lalu bangun lagi.")
+    if any(target.iterdir()) and not (target / "sitemap.xml").is_file():
+        return (f"folder {target} berisi berkas lain, bukan situs hasil build; pindahkan atau "
+                "hapus dulu, lalu bangun lagi.")
+    return ""
+
+
+STAGING = ("new", "side", "old")  # build_site()'s temporary folders beside the site
+
+
+@contextlib.contextmanager
+def _build_lock(target: Path) -> Iterator[None]:
+    """One build of a site folder at a time. Holding the lock, every staging folder beside
+    the site is a leftover of a build that was killed, and is removed."""
+    with open(target.with_name(f".{target.name}.lock"), "a+b") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("Menunggu build lain selesai…", file=sys.stderr)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        for kind in STAGING:
+            for stale in target.parent.glob(f".{target.name}.{kind}-*"):
+                shutil.rmtree(stale, ignore_errors=True)
+        yield
+
+
+def _build_locked(config: Config, result: CheckResult, target: Path, strict: bool) -> int:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config as mkdocs_config
+    from mkdocs.exceptions import MkDocsException
+
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.side-", dir=target.parent))
     _mkdocs_logging()

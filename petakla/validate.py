@@ -93,8 +93,11 @@ def _schema_problem(doc: Document, err: ValidationError) -> None:
                    f"Pilih salah satu: {', '.join(choices)}.")
         doc.problem(path, msg)
     elif kw == "type":
+        quote = (f" Bila memang teks, apit dengan tanda kutip: \"{_show(value)}\"."
+                 if err.validator_value == "string" and isinstance(value, bool | int | float)
+                 and value is not None else "")
         doc.problem(path, f"harus berupa {_TYPE_NAMES.get(err.validator_value, err.validator_value)},"
-                          f" bukan '{_show(value)}'.")
+                          f" bukan '{_show(value)}'.{quote}")
     elif kw == "minLength":
         doc.problem(path, "tidak boleh kosong; isi atau hapus baris ini.")
     elif kw == "maxLength":
@@ -243,10 +246,14 @@ def validate_document(doc: Document, config: Config, vocab: Vocab, city: City,
         doc.problem((), "isi berkas harus berupa kumpulan kunci (nama: ..., kategori: ...), "
                         "bukan daftar atau teks tunggal.")
         return None
+    suffix = doc.path.suffix.lower()  # X.YML is read, and must be renamed to be published
     if not re.fullmatch(SLUG_PATTERN, doc.id):
         suggestion = re.sub(r"[^a-z0-9]+", "-", doc.id.lower()).strip("-") or "nama-fasilitas"
         doc.problem((), f"nama berkas '{doc.id}' harus huruf kecil, angka dan tanda hubung saja; "
-                        f"ganti menjadi '{suggestion}{doc.path.suffix}'.")
+                        f"ganti menjadi '{suggestion}{suffix}'.")
+    elif doc.path.suffix != suffix:
+        doc.problem((), f"akhiran nama berkas '{doc.path.suffix}' harus huruf kecil; ganti "
+                        f"menjadi '{doc.id}{suffix}'.")
     for err in sorted(_validator(vocab, city, doc.data.get("kategori")).iter_errors(doc.data),
                       key=lambda e: [str(p) for p in e.absolute_path]):
         _schema_problem(doc, err)
