@@ -5,7 +5,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site test serve check chromium osmium clean
+.PHONY: site test serve check chromium osmium java deb clean
+JS     := tests/js
 
 site: $(VENV)/.installed
 	$(BIN)/python build_map.py build
@@ -16,7 +17,7 @@ serve: $(VENV)/.installed
 check: $(VENV)/.installed
 	$(BIN)/python build_map.py check
 
-test: $(VENV)/.installed-test chromium osmium
+test: $(VENV)/.installed-test chromium osmium $(JS)/node_modules/.installed java
 	$(BIN)/python -m pytest
 
 $(VENV)/.python-ok:
@@ -60,6 +61,27 @@ osmium:
 	    echo "osmium tidak ditemukan. Pasang paket Debian 'osmium-tool': sudo apt-get install osmium-tool" >&2; \
 	    exit 1; \
 	  fi; }
+
+# Outside readers the tests run (tests/js/package.json, locked): Ajv, yaml-language-server and
+# the Nu HTML checker (vnu-jar, which needs a Java runtime: Debian's default-jre-headless).
+$(JS)/node_modules/.installed: $(JS)/package.json $(JS)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || $(MAKE) --no-print-directory DEB=npm deb
+	npm ci --prefix $(JS) --no-audit --no-fund --loglevel=error
+	touch $@
+
+java:
+	@command -v java >/dev/null 2>&1 || $(MAKE) --no-print-directory DEB=default-jre-headless deb
+
+# Install the Debian package $(DEB): as root, or through password-less sudo; otherwise say how.
+deb:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(DEB); \
+	elif command -v apt-get >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	  sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(DEB); \
+	else \
+	  echo "Paket Debian '$(DEB)' dibutuhkan untuk tes: sudo apt-get install $(DEB)" >&2; \
+	  exit 1; \
+	fi
 
 clean:
 	rm -rf site .build

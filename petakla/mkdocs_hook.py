@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -16,7 +17,7 @@ from mkdocs.structure.toc import get_toc
 from petakla.config import load_config
 from petakla.csp import add_csp, tile_origin
 from petakla.pages import HtmlOnly
-from petakla.site import RecordErrors, generate
+from petakla.site import RecordErrors, generate, preview_files, with_error_banner
 
 _ID = re.compile(r'\bid="([^"]+)"')
 
@@ -73,13 +74,28 @@ def _project(config) -> Path:
 _tiles: dict[str, str] = {}  # config file -> tile server origin, read once per build
 
 
+_serving = False
+_record_errors: dict[str, list] = {}  # config file -> errors the preview shows in its pages
+
+
+def on_startup(command, dirty):
+    global _serving
+    _serving = command == "serve"
+
+
 def on_files(files: Files, config) -> Files:
     project = load_config(_project(config))
     _tiles[config.config_file_path] = tile_origin(project.tiles)
-    try:
-        generated = generate(project, site_url=config.site_url or "")
-    except RecordErrors as exc:
-        raise PluginError(f"data fasilitas bermasalah:\n{exc}") from None
+    if _serving:  # keep serving (the last good data) with the errors shown in every page
+        generated, _record_errors[config.config_file_path] = preview_files(
+            project, site_url=config.site_url or "")
+        for problem in _record_errors[config.config_file_path]:  # not logged: strict would stop
+            print(problem.format(), file=sys.stderr)
+    else:
+        try:
+            generated = generate(project, site_url=config.site_url or "")
+        except RecordErrors as exc:
+            raise PluginError(f"data fasilitas bermasalah:\n{exc}") from None
     for uri, content in sorted(generated.items()):
         # Facility pages are reached from lists and the map, never through the site navigation
         # (thousands of nav entries make Material's build minutes long).
@@ -107,6 +123,7 @@ _SEARCH_DIALOG_NAMED = ('<div class="md-search" data-md-component="search" role=
 def on_post_page(output: str, page, config) -> str:
     """Every page gets the same kind of CSP as the map documents (see petakla/csp.py)."""
     output = output.replace(_SEARCH_DIALOG, _SEARCH_DIALOG_NAMED, 1)
+    output = with_error_banner(output, _record_errors.get(config.config_file_path, []))
     tiles = _tiles.get(config.config_file_path) or tile_origin(load_config(_project(config)).tiles)
     return add_csp(output, tiles)
 

@@ -38,6 +38,15 @@ def _text(description: str, **extra) -> dict:
     return {"type": "string", "minLength": 1, "description": description, **extra}
 
 
+def _amenities(choices: tuple[str, ...] | list[str]) -> dict:
+    """A category's amenity rule. Written the way every validator accepts (Ajv in strict mode
+    too): `type` beside `items`, and no empty `enum` (a category without choices allows an
+    empty list only)."""
+    if not choices:
+        return {"type": "array", "maxItems": 0}
+    return {"type": "array", "items": {"enum": list(choices)}}
+
+
 def build_schema(vocab: Vocab, city: City, kategori: str | None = None) -> dict:
     """The record schema. With `kategori`, the same rules for a record known to be of that
     category: its amenity rule applies directly instead of one if/then per category, which
@@ -47,11 +56,12 @@ def build_schema(vocab: Vocab, city: City, kategori: str | None = None) -> dict:
     per_category = [
         {
             "if": {"properties": {"kategori": {"const": slug}}, "required": ["kategori"]},
-            "then": {"properties": {"fasilitas": {"items": {"enum": list(cat.fasilitas)}}}},
+            "then": {"properties": {"fasilitas": _amenities(cat.fasilitas)}},
         }
         for slug, cat in sorted(vocab.categories.items())
     ]
-    if kategori in vocab.categories:
+    specialised = kategori in vocab.categories
+    if specialised:
         per_category = [rule["then"] for rule in per_category
                         if rule["if"]["properties"]["kategori"]["const"] == kategori]
     return {
@@ -167,14 +177,17 @@ def build_schema(vocab: Vocab, city: City, kategori: str | None = None) -> dict:
             {
                 "if": {
                     "not": {"anyOf": [
-                        {"required": ["lokasi"]},
+                        {"properties": {"lokasi": {}}, "required": ["lokasi"]},
                         {"properties": {"kategori": {"enum": protected}}, "required": ["kategori"]},
                     ]},
                 },
-                "then": {"required": ["alamat"]},
+                "then": {"properties": {"alamat": {}}, "required": ["alamat"]},
             },
-            *per_category,
+            *(per_category if specialised else []),
         ],
+        # The amenity rules apply only once `fasilitas` is written: placed in allOf, their
+        # `properties` made yaml-language-server offer `fasilitas` twice in completion.
+        **({} if specialised else {"dependentSchemas": {"fasilitas": {"allOf": per_category}}}),
     }
 
 

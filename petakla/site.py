@@ -8,12 +8,14 @@ import contextlib
 import fcntl
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 from .assets import static_files, vendor_files
@@ -35,7 +37,7 @@ from .pages import generate_pages
 from .pipeline import CheckResult, check
 from .poster import posters
 from .regions import load_city
-from .report import render, summary
+from .report import Problem, errors, render, summary
 from .vocab import load_vocab
 
 Content = str | bytes | Path
@@ -101,6 +103,46 @@ def generate(config: Config, result: CheckResult | None = None, site_url: str = 
         if uri.endswith(".html") and isinstance(content, str):
             out[uri] = add_csp(content, tiles)
     return out
+
+
+# --- `serve`: a live preview keeps working while a record is broken ------------------------
+
+_last_good: dict[Path, dict[str, Content]] = {}
+
+
+def preview_files(config: Config, site_url: str = "") -> tuple[dict[str, Content], list[Problem]]:
+    """For the live preview: the site files and the errors of the records. With errors, the
+    files of the last good check (none yet: of the records without errors), so the preview
+    keeps serving while the editor fixes the record; error_banner() shows what is wrong."""
+    result = check(config)
+    if result.ok:
+        files = _last_good[config.root] = generate(config, result, site_url=site_url)
+        return files, []
+    problems = errors(result.problems)
+    if config.root in _last_good:
+        return _last_good[config.root], problems
+    without_errors = CheckResult(result.facilities, [], result.n_files)
+    return generate(config, without_errors, site_url=site_url), problems
+
+
+def error_banner(problems: list[Problem]) -> str:
+    """The preview's banner (Material's admonition style): every error, file:line:col."""
+    items = "".join(f"<li><code>{escape(p.format())}</code></li>" for p in sorted(problems))
+    return ('<div class="admonition danger" role="alert" id="pk-galat-data">'
+            '<p class="admonition-title">Data fasilitas bermasalah: pratinjau ini memakai data '
+            'terakhir yang benar (isi berkas yang salah belum dimuat)</p>'
+            f"<ul>{items}</ul><p>Perbaiki lalu simpan berkasnya; pratinjau diperbarui "
+            "sendiri.</p></div>")
+
+
+_CONTENT_START = re.compile(r'<article class="md-content__inner[^"]*">|<body[^>]*>')
+
+
+def with_error_banner(html: str, problems: list[Problem]) -> str:
+    found = _CONTENT_START.search(html)
+    if not problems or found is None:
+        return html
+    return html[:found.end()] + error_banner(problems) + html[found.end():]
 
 
 POSTERS_PER_TASK = 500

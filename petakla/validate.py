@@ -106,6 +106,8 @@ def _schema_problem(doc: Document, err: ValidationError) -> None:
     elif kw in ("minItems", "maxItems"):
         if path and path[0] == "lokasi":
             doc.problem(path, "tulis tepat dua angka: [lintang, bujur], misalnya [-3.3186, 114.5925].")
+        elif path == ("fasilitas",) and kw == "maxItems" and err.validator_value == 0:
+            doc.problem(path, "kategori ini tidak punya pilihan sarana; hapus 'fasilitas'.")
         elif path and path[0] == "usia":
             doc.problem(path, "tulis tepat dua angka: [usia terendah, usia tertinggi], misalnya [0, 12].")
         else:

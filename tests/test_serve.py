@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,28 +40,29 @@ def _wait_for(url: str, needle: str, seconds: float) -> bool:
     return False
 
 
-def test_serve_rebuilds_when_a_record_changes(tmp_path):
+def _project(root: Path, record: str) -> Path:
+    """A project serving the repository's configuration and content, and one record."""
     for name in ("pyproject.toml", "mkdocs.yml"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    (tmp_path / "facilities").mkdir()
-    (tmp_path / "petakla").symlink_to(ROOT / "petakla")  # mkdocs.yml names the hook by path
-    record = tmp_path / "facilities" / "contoh-taman.yml"
-    record.write_text("nama: Contoh Taman Pertama\nkategori: ruang-bermain-ramah-anak\n"
-                      "kelurahan: Teluk Dalam\nlokasi: [-3.3225, 114.5805]\nsumber: uji\n",
-                      encoding="utf-8")
+        shutil.copy(ROOT / name, root / name)
+    shutil.copytree(ROOT / "content", root / "content")
+    (root / "facilities").mkdir()
+    (root / "petakla").symlink_to(ROOT / "petakla")  # mkdocs.yml names the hook by path
+    path = root / "facilities" / "contoh-taman.yml"
+    path.write_text(record, encoding="utf-8")
+    return path
+
+
+@contextlib.contextmanager
+def _serving(root: Path) -> Iterator[str]:
+    """`build_map.py serve` as a fresh process; yields its base URL; no traceback at the end."""
     port = _free_port()
-    url = f"http://127.0.0.1:{port}/fasilitas/contoh-taman/"
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "build_map.py"), "--root", str(tmp_path), "serve",
+        [sys.executable, str(ROOT / "build_map.py"), "--root", str(root), "serve",
          "--dev-addr", f"127.0.0.1:{port}"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ},
     )
     try:
-        assert _wait_for(url, "Contoh Taman Pertama", 60), "preview never served the record"
-        record.write_text(record.read_text(encoding="utf-8").replace("Pertama", "Kedua"),
-                          encoding="utf-8")
-        assert _wait_for(url, "Contoh Taman Kedua", 30), "preview did not pick up the edit"
+        yield f"http://127.0.0.1:{port}/"
     finally:
         proc.terminate()
         try:
@@ -68,3 +71,36 @@ def test_serve_rebuilds_when_a_record_changes(tmp_path):
             proc.kill()
             output = proc.communicate()[0].decode("utf-8", "replace")
     assert "Traceback" not in output, output
+
+
+GOOD = ("nama: Contoh Taman Pertama\nkategori: ruang-bermain-ramah-anak\n"
+        "kelurahan: Teluk Dalam\nlokasi: [-3.3225, 114.5805]\nsumber: uji\n")
+
+
+def test_serve_rebuilds_when_a_record_changes(tmp_path):
+    record = _project(tmp_path, GOOD)
+    with _serving(tmp_path) as base:
+        url = f"{base}fasilitas/contoh-taman/"
+        assert _wait_for(url, "Contoh Taman Pertama", 60), "preview never served the record"
+        record.write_text(record.read_text(encoding="utf-8").replace("Pertama", "Kedua"),
+                          encoding="utf-8")
+        assert _wait_for(url, "Contoh Taman Kedua", 30), "preview did not pick up the edit"
+
+
+def test_serve_keeps_serving_the_last_good_site_with_the_error_shown(tmp_path):
+    record = _project(tmp_path, GOOD)
+    with _serving(tmp_path) as base:
+        url = f"{base}fasilitas/contoh-taman/"
+        assert _wait_for(url, "Contoh Taman Pertama", 60), "preview never served the record"
+        record.write_text(GOOD.replace("Pertama", "Kedua") + "warna: merah\n", encoding="utf-8")
+        error = "facilities/contoh-taman.yml:6:1: error: warna: kunci &#x27;warna&#x27; tidak dikenal"
+        assert _wait_for(base, error, 30), "the preview does not show the record's error"
+        # Every page answers at once (no request waits for a good build), from the last good
+        # data, with the banner.
+        started = time.monotonic()
+        page = _fetch(url)
+        assert page is not None and time.monotonic() - started < 2
+        assert "Contoh Taman Pertama" in page and error in page and "Kedua" not in page
+        record.write_text(GOOD.replace("Pertama", "Ketiga"), encoding="utf-8")
+        assert _wait_for(url, "Contoh Taman Ketiga", 30), "the preview did not recover"
+        assert "pk-galat-data" not in (_fetch(url) or "pk-galat-data")

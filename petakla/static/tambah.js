@@ -11,8 +11,8 @@
   // --- a JSON Schema validator for exactly the keywords fasilitas.schema.json uses -------------
   // type, enum, const, minLength, maxLength, pattern, required, additionalProperties,
   // properties, items, prefixItems, minItems, maxItems, minimum, maximum, uniqueItems,
-  // minProperties, allOf, anyOf, not, if/then/else. Annotations ($schema, title, description,
-  // examples …) are ignored. Errors are {path, keyword, expected, value}, one per failing
+  // minProperties, allOf, dependentSchemas, anyOf, not, if/then/else. Annotations ($schema,
+  // title, description, examples …) are ignored. Errors are {path, keyword, expected, value}, one per failing
   // keyword as Python's jsonschema reports them (one per missing property for `required`).
 
   function isType(v, t) {
@@ -105,6 +105,11 @@
       if ("minProperties" in s && Object.keys(value).length < s.minProperties) fail("minProperties", s.minProperties);
     }
     (s.allOf || []).forEach(function (sub) { check(sub, value, path, out); });
+    if (s.dependentSchemas && isType(value, "object")) {
+      Object.keys(s.dependentSchemas).forEach(function (key) {
+        if (Object.prototype.hasOwnProperty.call(value, key)) check(s.dependentSchemas[key], value, path, out);
+      });
+    }
     if ("anyOf" in s && !s.anyOf.some(function (sub) { return valid(sub, value); })) fail("anyOf", null);
     if ("not" in s && valid(s.not, value)) fail("not", null);
     if ("if" in s) {
