@@ -230,9 +230,10 @@ STAGING = ("new", "side", "old")  # build_site()'s temporary folders beside the 
 
 @contextlib.contextmanager
 def _build_lock(target: Path) -> Iterator[None]:
-    """One build of a site folder at a time. Holding the lock, every staging folder beside
-    the site is a leftover of a build that was killed, and is removed."""
-    with open(target.with_name(f".{target.name}.lock"), "a+b") as lock:
+    """One build beside a site folder at a time (a lock on its parent folder). Holding the
+    lock, every staging folder beside the site is a leftover of a killed build: removed."""
+    lock = os.open(target.parent, os.O_RDONLY)  # the folder itself: no lock file left behind
+    try:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -242,6 +243,8 @@ def _build_lock(target: Path) -> Iterator[None]:
             for stale in target.parent.glob(f".{target.name}.{kind}-*"):
                 shutil.rmtree(stale, ignore_errors=True)
         yield
+    finally:
+        os.close(lock)  # releases the lock
 
 
 def _build_locked(config: Config, result: CheckResult, target: Path, strict: bool) -> int:
