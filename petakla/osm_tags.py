@@ -7,6 +7,7 @@ so /data/ documents exactly what the export writes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from .model import Facility
 from .vocab import Category, Vocab
@@ -34,7 +35,7 @@ FIELD_TAGS: tuple[FieldTag, ...] = (
     FieldTag("alamat", "addr:full", (f"{WIKI}Addresses",),
              "Alamat ditulis bebas di data ini, jadi tidak dipecah ke addr:street/addr:housenumber."),
     FieldTag("jam_buka", "opening_hours", (f"{WIKI}Key:opening_hours",),
-             "Sintaksnya sudah sama; diperiksa saat `check`."),
+             "Sintaksnya sama; diperiksa saat data diperiksa."),
     FieldTag("usia", "min_age, max_age", (f"{WIKI}Key:min_age", f"{WIKI}Key:max_age"),
              "Dalam tahun."),
     FieldTag("pengelola.nama", "operator", (f"{WIKI}Key:operator",)),
@@ -54,6 +55,7 @@ FIELD_TAGS: tuple[FieldTag, ...] = (
 )
 
 
+@cache  # the same office numbers recur across many records
 def osm_phone(text: str) -> str:
     """An Indonesian number in the international format Key:phone asks for ("+62 511
     3352155"); "" when it cannot be read."""
@@ -120,7 +122,8 @@ def category_rows(vocab: Vocab) -> list[dict]:
     rows = []
     for cat in vocab.categories.values():
         rows.append({"kategori": cat.label, "slug": cat.slug, "tags": _tag_list(cat),
-                     "impor": _impor_text(cat), "wiki": list(cat.osm_info.wiki),
+                     "impor": _impor_text(cat),
+                     "impor_nama": cat.osm_info.impor_nama, "wiki": list(cat.osm_info.wiki),
                      "catatan": _note(cat)})
     return rows
 
@@ -138,10 +141,7 @@ def _impor_text(cat: Category) -> str:
     info = cat.osm_info
     if not info.impor:
         return ""
-    text = " + ".join(f"{k}={'|'.join(v)}" for k, v in info.impor)
-    if info.impor_nama:
-        text += f" (nama memuat “{info.impor_nama}”)"
-    return text
+    return " + ".join(f"{k}={'|'.join(v)}" for k, v in info.impor)
 
 
 def _note(cat: Category) -> str:
