@@ -315,4 +315,12 @@ def run_import(config: Config, file: str, dry_run: bool = False) -> int:
     if result.problems:
         print(render(result.problems), file=sys.stderr)
     print(summary(result.problems, result.n_files), file=sys.stderr)
+    # A record that does not pass check is not left behind (OSM text can hold what records
+    # may not); the errors above say why.
+    bad = {p.file for p in result.problems if p.severity == "error"}
+    for path in written:
+        name = display_path(path, config.root)
+        if name in bad:
+            path.unlink()
+            print(f"dihapus lagi: {name}: tidak lolos pemeriksaan (lihat galat di atas)")
     return 0 if result.ok else 1
