@@ -390,3 +390,23 @@ def test_similar_names_ignore_words_that_only_say_what_a_place_is():
     assert similar("Ruang Laktasi Balai Kota", "Balai Kota Banjarmasin", generic)
     assert not similar("Taman Kamboja", "Taman Siring", generic)
     assert not similar("Perpustakaan Kelayan", "Perpustakaan Pekauman", generic)
+
+
+@needs_shared
+def test_a_written_record_that_fails_check_is_removed_again(import_project, monkeypatch, capsys):
+    from petakla import osm_import
+
+    real = osm_import.record_values
+
+    def wrong_ages(*args, **kwargs):  # a value check refuses (min above max)
+        return {**real(*args, **kwargs), "usia": [9, 3]}
+
+    monkeypatch.setattr(osm_import, "record_values", wrong_ages)
+    before = sorted(p.name for p in (import_project / "facilities").iterdir())
+    code = osm_import.run_import(load_config(import_project),
+                                 str(OSM_FIXTURES / "overpass-turbo.geojson"))
+    out = capsys.readouterr()
+    assert code == 1
+    assert sorted(p.name for p in (import_project / "facilities").iterdir()) == before
+    assert "dihapus lagi: facilities/contoh-rak-buku-kelayan.yml" in out.out
+    assert "usia" in out.err
