@@ -73,9 +73,18 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_impor_osm(args: argparse.Namespace) -> int:
-    from .osm_import import run_import
+    from .osm_import import overpass_query, run_import
+    from .vocab import load_vocab
 
-    return run_import(load_config(args.root), args.file, dry_run=args.dry_run)
+    config = load_config(args.root)
+    if args.kueri:
+        print(overpass_query(config, load_vocab()), end="")
+        return 0
+    if not args.file:
+        print("build_map.py impor-osm: sebutkan BERKAS (JSON Overpass atau GeoJSON), atau "
+              "--kueri untuk kueri Overpass yang menghasilkannya.", file=sys.stderr)
+        return 2
+    return run_import(config, args.file, dry_run=args.dry_run)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -159,7 +168,11 @@ def parser() -> argparse.ArgumentParser:
                                    "diverifikasi; tidak pernah menimpa). Objek yang tidak cocok, "
                                    "di luar kota, sudah diimpor atau mirip fasilitas dalam 50 m "
                                    "dilewati dengan alasannya. Butuh batas_kelurahan.")
-    o.add_argument("file", metavar="BERKAS", help="berkas JSON Overpass atau GeoJSON")
+    o.add_argument("file", metavar="BERKAS", nargs="?",
+                   help="berkas JSON Overpass atau GeoJSON")
+    o.add_argument("--kueri", action="store_true",
+                   help="tampilkan kueri Overpass API (overpass-turbo.eu) untuk kota ini, lalu "
+                        "keluar; simpan hasilnya sebagai JSON dan berikan sebagai BERKAS")
     o.add_argument("--dry-run", action="store_true",
                    help="hanya tampilkan apa yang akan ditulis; tidak ada berkas yang ditulis")
     o.set_defaults(func=_cmd_impor_osm)

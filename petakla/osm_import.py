@@ -105,6 +105,24 @@ def match_category(tags: dict[str, str], vocab: Vocab) -> Category | None:
     return None
 
 
+def overpass_query(config: Config, vocab: Vocab) -> str:
+    """An Overpass API query for everything impor-osm can use inside the city's bounding box,
+    with `out center meta` (ways get a point, and every object its version)."""
+    (s, w), (n, e) = config.batas
+    lines = [f"[out:json][timeout:120][bbox:{s},{w},{n},{e}];", "("]
+    for cat in vocab.categories.values():
+        info = cat.osm_info
+        if cat.dilindungi or not info.impor:
+            continue
+        filters = "".join(f'["{k}"="{v[0]}"]' if len(v) == 1 else f'["{k}"~"^({"|".join(v)})$"]'
+                          for k, v in info.impor)
+        if info.impor_nama:
+            filters += f'["name"~"{info.impor_nama}",i]'
+        lines.append(f"  nwr{filters};  // {cat.slug}")
+    lines += [");", "out center meta;"]
+    return "\n".join(lines) + "\n"
+
+
 def _main_tags(tags: dict[str, str]) -> str:
     shown = [f"{k}={tags[k]}" for k in _MAIN_KEYS if k in tags]
     return ", ".join(shown) or ", ".join(f"{k}={v}" for k, v in list(tags.items())[:3])

@@ -410,3 +410,20 @@ def test_a_written_record_that_fails_check_is_removed_again(import_project, monk
     assert sorted(p.name for p in (import_project / "facilities").iterdir()) == before
     assert "dihapus lagi: facilities/contoh-rak-buku-kelayan.yml" in out.out
     assert "usia" in out.err
+
+
+def test_kueri_prints_an_overpass_query_for_every_imported_category():
+    run = cli(REPO, "impor-osm", "--kueri")
+    assert run.returncode == 0, run.stderr
+    query = run.stdout
+    config = load_config(REPO)
+    (s, w), (n, e) = config.batas
+    assert query.startswith(f"[out:json][timeout:120][bbox:{s},{w},{n},{e}];")
+    assert query.rstrip().endswith("out center meta;")  # ways get a point, objects a version
+    for slug, cat in load_vocab().categories.items():
+        listed = f"// {slug}\n" in query
+        assert listed == bool(cat.osm_info.impor), slug
+        for key, values in cat.osm_info.impor:
+            assert f'["{key}"="{values[0]}"]' in query
+    missing = cli(REPO, "impor-osm")
+    assert missing.returncode == 2 and "--kueri" in missing.stderr
