@@ -8,6 +8,7 @@ import re
 import sys
 from pathlib import Path
 
+from . import argparse_id
 from .config import load_config
 from .report import render, summary
 
@@ -64,11 +65,13 @@ def _cmd_fmt(args: argparse.Namespace) -> int:
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
-    from .edit import NewAnswers, run_new
+    from .new import NewAnswers, run_new
 
     given = NewAnswers(nama=args.nama, kategori=args.kategori, kelurahan=args.kelurahan,
                        alamat=args.alamat, lokasi=args.lokasi, pengelola_nama=args.pengelola_nama,
-                       sektor=args.sektor, sumber=args.sumber, id=args.id)
+                       sektor=args.sektor, jam_buka=args.jam_buka, usia=args.usia,
+                       fasilitas=args.fasilitas, akses=args.akses, telepon=args.telepon,
+                       sumber=args.sumber, id=args.id)
     return run_new(load_config(args.root), given)
 
 
@@ -94,6 +97,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    argparse_id.install()
     p = argparse.ArgumentParser(
         prog="build_map.py",
         description="Peta Kota Layak Anak: periksa data fasilitas dan bangun situsnya.",
@@ -147,16 +151,25 @@ def parser() -> argparse.ArgumentParser:
                                    "Isian yang tidak diberikan sebagai opsi ditanyakan (hanya di "
                                    "terminal interaktif). Berkas yang sudah ada tidak ditimpa.")
     n.add_argument("--nama", help="nama fasilitas, seperti di papan namanya")
-    n.add_argument("--kategori", help="kategori, misalnya ruang-laktasi")
+    n.add_argument("--kategori", help="kategori: slug, nama atau nomor, misalnya ruang-laktasi "
+                                      "atau \"Ruang Laktasi\"")
     n.add_argument("--kelurahan", help="kelurahan, misalnya \"Teluk Dalam\"")
-    n.add_argument("--alamat", help="alamat jalan (wajib bila --lokasi tidak diisi)")
-    n.add_argument("--lokasi", metavar="LINTANG,BUJUR", help="koordinat, misalnya -3.3186,114.5925")
-    # A latitude south of the equator starts with "-": let "-3.3186,114.5925" be a value, as
-    # argparse already does for a plain negative number.
-    n._negative_number_matcher = re.compile(r"^-\d*\.?\d+(\s*,\s*-?\d*\.?\d+)?$")
+    n.add_argument("--alamat", help="alamat jalan")
+    n.add_argument("--lokasi", metavar="LINTANG,BUJUR",
+                   help="koordinat, misalnya -3.3186,114.5925 atau -3,3186;114,5925")
+    # A latitude south of the equator starts with "-": let "-3.3186,114.5925" (also with
+    # decimal commas, "-3,31;114,57") be a value, as argparse already does for a plain
+    # negative number.
+    n._negative_number_matcher = re.compile(r"^-\d[\d.,;\s-]*$")
     n.add_argument("--pengelola-nama", help="nama lembaga pengelola")
     n.add_argument("--sektor", help="sektor pengelola: pemerintah, non-pemerintah, media, "
                                     "dunia-usaha")
+    n.add_argument("--jam-buka", help="jam buka, sintaks opening_hours OpenStreetMap, misalnya "
+                                      "\"Mo-Fr 08:00-16:00\"")
+    n.add_argument("--usia", help="usia anak, misalnya 0-12")
+    n.add_argument("--fasilitas", help="sarana, dipisah koma, misalnya wastafel,kursi-menyusui")
+    n.add_argument("--akses", help="siapa yang boleh memakai: umum, pengunjung, karyawan")
+    n.add_argument("--telepon", help="telepon lembaga, misalnya \"(0511) 3352155\"")
     n.add_argument("--sumber", help="asal informasi: alamat web atau nama dokumen")
     n.add_argument("--id", help="nama berkas tanpa .yml (bawaan: dari nama fasilitas)")
     n.set_defaults(func=_cmd_new)

@@ -1,5 +1,5 @@
-"""Editing records: `fmt` (canonical key order and layout, comments kept) and `new` (write a
-new record from a few answers, then check it).
+"""Editing records: `fmt` (canonical key order and layout, comments kept). Writing a new
+record (`new`) is petakla/new.py.
 
 Formatting uses ruamel.yaml's round-trip mode so comments and quoting survive. The key order
 is the order of the properties in the JSON Schema (petakla/data/fasilitas.schema.json); keys
@@ -11,11 +11,9 @@ from __future__ import annotations
 import io
 import json
 import os
-import re
 import sys
 import tempfile
-import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -29,10 +27,9 @@ from ruamel.yaml.tokens import CommentToken
 
 from .config import Config
 from .load import Document, _yaml_error, load_document, record_paths
-from .regions import load_city, slugify
-from .report import Problem, display_path, errors, render, summary
-from .schema import SCHEMA_FILE, SEKTOR, SLUG_PATTERN
-from .vocab import DATA, load_vocab
+from .report import Problem, errors, render
+from .schema import SCHEMA_FILE
+from .vocab import DATA
 
 SCHEMA_COMMENT = f"# yaml-language-server: $schema=../petakla/data/{SCHEMA_FILE}"
 FLOW_LISTS = ("lokasi", "usia", "fasilitas")
@@ -327,196 +324,3 @@ def run_fmt(config: Config, files: list[str], check_only: bool) -> int:
     print(f"{result.n_files} berkas diperiksa: {len(result.changed)} dirapikan"
           + (f", {n_bad} tidak dapat dibaca (tidak diubah)." if n_bad else "."), file=sys.stderr)
     return 1 if n_bad else 0
-
-
-# --- new record -------------------------------------------------------------------------------
-
-
-class UsageError(Exception):
-    """A missing or wrong answer that the command line cannot ask for: exit code 2."""
-
-
-def record_text(values: dict[str, Any]) -> str:
-    """A new record's file text: the schema comment line, then the values in canonical form."""
-    order, nested = key_order()
-    data = CommentedMap()
-    for key in order:
-        if key in values and values[key] not in (None, "", {}, []):
-            value = values[key]
-            if isinstance(value, dict):
-                inner = CommentedMap()
-                for sub in nested.get(key, ()):
-                    if value.get(sub) not in (None, ""):
-                        inner[sub] = value[sub]
-                value = inner
-            elif isinstance(value, list):
-                value = CommentedSeq(value)
-            data[key] = value
-    return format_text(SCHEMA_COMMENT + "\n" + _dump(data))
-
-
-def parse_lokasi(text: str) -> list[float]:
-    parts = [p for p in re.split(r"[,\s;]+", text.strip().strip("[]")) if p]
-    if len(parts) != 2:
-        raise ValueError("tulis dua angka: lintang,bujur — misalnya -3.3186,114.5925")
-    try:
-        lat, lon = (float(p) for p in parts)
-    except ValueError:
-        raise ValueError("lintang dan bujur harus angka, misalnya -3.3186,114.5925") from None
-    return [round(lat, 6), round(lon, 6)]
-
-
-Ask = Callable[[str], str]
-
-
-@dataclass
-class NewAnswers:
-    nama: str | None = None
-    kategori: str | None = None
-    kelurahan: str | None = None
-    alamat: str | None = None
-    lokasi: str | None = None
-    pengelola_nama: str | None = None
-    sektor: str | None = None
-    sumber: str | None = None
-    id: str | None = None
-
-
-def _ask_until(ask: Ask, prompt: str, parse: Callable[[str], Any], optional: bool = False) -> Any:
-    while True:
-        answer = ask(prompt).strip()
-        if not answer and optional:
-            return None
-        if not answer:
-            print("  wajib diisi.", file=sys.stderr)
-            continue
-        try:
-            return parse(answer)
-        except ValueError as exc:
-            print(f"  {exc}", file=sys.stderr)
-
-
-def collect(config: Config, given: NewAnswers, interactive: bool, ask: Ask = input) -> dict:
-    """The new record's values from the flags, asking for what is missing when `interactive`.
-    Raises UsageError (exit 2) for a missing required flag when not interactive."""
-    vocab, city = load_vocab(), load_city(config.kota_kode)
-    missing: list[str] = []
-
-    def need(flag: str, value: str | None, prompt: str, parse: Callable[[str], Any],
-             optional: bool = False) -> Any:
-        if value not in (None, ""):
-            try:
-                return parse(value)
-            except ValueError as exc:
-                raise UsageError(f"--{flag}: {exc}") from None
-        if interactive:
-            return _ask_until(ask, prompt, parse, optional)
-        if not optional:
-            missing.append(f"--{flag}")
-        return None
-
-    def kategori(text: str) -> str:
-        slugs = list(vocab.categories)
-        if text.isdigit() and 1 <= int(text) <= len(slugs):
-            return slugs[int(text) - 1]
-        if text not in vocab.categories:
-            raise ValueError(f"kategori '{text}' tidak dikenal; pilih salah satu: "
-                             f"{', '.join(slugs)}.")
-        return text
-
-    def kelurahan(text: str) -> str:
-        found = city.find_kelurahan(text)
-        if found is None:
-            raise ValueError(f"kelurahan '{text}' tidak ada di {city.nama}.")
-        return found.nama
-
-    def sektor(text: str) -> str:
-        if text not in SEKTOR:
-            raise ValueError(f"sektor '{text}' tidak dikenal; pilih: {', '.join(SEKTOR)}.")
-        return text
-
-    def text_value(text: str) -> str:
-        return " ".join(text.split())
-
-    if interactive and given.kategori is None:
-        print("Kategori:", file=sys.stderr)
-        for i, (slug, cat) in enumerate(vocab.categories.items(), 1):
-            note = " (dilindungi: tanpa alamat/lokasi)" if cat.dilindungi else ""
-            print(f"  {i:2}. {slug} — {cat.label}{note}", file=sys.stderr)
-    values: dict[str, Any] = {}
-    values["nama"] = need("nama", given.nama, "Nama fasilitas: ", text_value)
-    values["kategori"] = need("kategori", given.kategori, "Kategori (nomor atau nama): ", kategori)
-    protected = bool(values["kategori"] and vocab.categories[values["kategori"]].dilindungi)
-    values["kelurahan"] = need("kelurahan", given.kelurahan, "Kelurahan: ", kelurahan)
-    if protected:
-        if given.alamat or given.lokasi:
-            raise UsageError(f"kategori '{values['kategori']}' dilindungi: jangan menulis alamat "
-                             "atau lokasi (data ini publik dan bisa membahayakan anak).")
-    else:
-        values["lokasi"] = need("lokasi", given.lokasi,
-                                "Lokasi 'lintang,bujur' (kosongkan bila belum tahu): ",
-                                parse_lokasi, optional=True)
-        values["alamat"] = need("alamat", given.alamat,
-                                "Alamat jalan" + (" (boleh kosong): " if values["lokasi"] else ": "),
-                                text_value, optional=not interactive or bool(values["lokasi"]))
-        if not interactive and not values["alamat"] and not values["lokasi"]:
-            missing.append("--alamat atau --lokasi")
-    pengelola = need("pengelola-nama", given.pengelola_nama,
-                     "Nama lembaga pengelola (boleh kosong): ", text_value, optional=True)
-    if pengelola:
-        values["pengelola"] = {"nama": pengelola,
-                               "sektor": need("sektor", given.sektor,
-                                              f"Sektor pengelola ({', '.join(SEKTOR)}): ", sektor)}
-    elif given.sektor:
-        raise UsageError("--sektor hanya berarti bersama --pengelola-nama.")
-    values["sumber"] = need("sumber", given.sumber, "Sumber informasi (alamat web atau dokumen): ",
-                            text_value)
-    if missing:
-        raise UsageError("belum diisi: " + ", ".join(missing) + ". Tanpa terminal interaktif "
-                         "semua isian wajib diberikan sebagai opsi, misalnya: python build_map.py "
-                         "new --nama \"...\" --kategori ruang-laktasi --kelurahan \"Teluk Dalam\" "
-                         "--lokasi \"-3.3186,114.5925\" --sumber \"...\".")
-    # Like the web form: accents dropped ("Café" -> "cafe"), then a slug.
-    ascii_name = unicodedata.normalize("NFKD", values["nama"] or "").encode("ascii", "ignore")
-    ident = given.id or slugify(ascii_name.decode())
-    if not re.fullmatch(SLUG_PATTERN, ident):
-        raise UsageError(f"id '{ident}' harus huruf kecil, angka dan tanda hubung saja, "
-                         "misalnya ruang-laktasi-balai-kota.")
-    values["id"] = ident
-    return values
-
-
-def run_new(config: Config, given: NewAnswers, interactive: bool | None = None,
-            ask: Ask = input) -> int:
-    """Write facilities/<id>.yml (never overwriting), then check it like `check` does."""
-    from .pipeline import check
-
-    interactive = sys.stdin.isatty() if interactive is None else interactive
-    try:
-        values = collect(config, given, interactive, ask)
-    except UsageError as exc:
-        print(f"build_map.py new: {exc}", file=sys.stderr)
-        return 2
-    except (EOFError, KeyboardInterrupt):
-        print("\ndibatalkan; tidak ada berkas yang ditulis.", file=sys.stderr)
-        return 130
-    ident = values.pop("id")
-    path = config.facilities_dir / f"{ident}.yml"
-    text = record_text(values)
-    try:
-        with open(path, "x", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-    except FileExistsError:
-        print(f"{display_path(path, config.root)} sudah ada; tidak ditimpa. Pilih id lain "
-              "dengan --id, atau ubah berkas itu langsung.", file=sys.stderr)
-        return 1
-    print(f"ditulis: {display_path(path, config.root)}")
-    result = check(config, [path])
-    if result.problems:
-        print(render(result.problems), file=sys.stderr)
-    print(summary(result.problems, result.n_files), file=sys.stderr)
-    if not result.ok:
-        print("Perbaiki galat di atas pada berkas itu, lalu jalankan `python build_map.py check`.",
-              file=sys.stderr)
-        return 1
-    return 0

@@ -62,6 +62,13 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
     return f" Maksud Anda '{close[0]}'?" if close else ""
 
 
+def kelurahan_hint(name: str, city: City) -> str:
+    """' Maksud Anda 'Pelambuan'?' for a near miss of an official kelurahan name, else ''."""
+    names = {normalise(k.nama): k.nama for k in city.kelurahan}
+    close = difflib.get_close_matches(normalise(name), list(names), n=1, cutoff=0.6)
+    return f" Maksud Anda '{names[close[0]]}'?" if close else ""
+
+
 def _schema_problem(doc: Document, err: ValidationError) -> None:
     path = tuple(err.absolute_path)
     kw = err.validator
@@ -139,10 +146,8 @@ def _check_kelurahan(doc: Document, city: City) -> Any:
         return None
     found = city.find_kelurahan(name)
     if found is None:
-        names = {normalise(k.nama): k.nama for k in city.kelurahan}
-        close = difflib.get_close_matches(normalise(name), list(names), n=1, cutoff=0.6)
-        hint = f" Maksud Anda '{names[close[0]]}'?" if close else ""
-        doc.problem(("kelurahan",), f"kelurahan '{name}' tidak ada di {city.nama}.{hint} "
+        doc.problem(("kelurahan",), f"kelurahan '{name}' tidak ada di {city.nama}."
+                                    f"{kelurahan_hint(name, city)} "
                                     "Tulis nama kelurahan resmi (kecamatan tidak perlu ditulis).")
     elif found.nama != name:
         doc.problem(("kelurahan",), f"ejaan resmi: '{found.nama}'; sebaiknya tulis ejaan itu.",
@@ -166,16 +171,23 @@ def _check_lokasi(doc: Document, config: Config) -> None:
                                  "periksa koordinatnya (lintang dulu, lalu bujur).")
 
 
+def jam_buka_problem(value: str) -> str | None:
+    """What is wrong with an opening_hours text (check's message), or None."""
+    try:
+        opening_hours.OpeningHours(value)
+    except Exception:  # the parser raises its own error types; any failure means invalid
+        return (f"jam buka '{_show(value)}' tidak sesuai sintaks opening_hours OpenStreetMap. "
+                "Contoh: \"Mo-Fr 08:00-16:00; Sa 08:00-12:00\", \"24/7\".")
+    return None
+
+
 def _check_jam_buka(doc: Document) -> None:
     value = doc.data.get("jam_buka")
     if not isinstance(value, str) or not value.strip():
         return
-    try:
-        opening_hours.OpeningHours(value)
-    except Exception:  # the parser raises its own error types; any failure means invalid
-        doc.problem(("jam_buka",), f"jam buka '{_show(value)}' tidak sesuai sintaks opening_hours "
-                                   "OpenStreetMap. Contoh: \"Mo-Fr 08:00-16:00; Sa 08:00-12:00\", "
-                                   "\"24/7\".")
+    problem = jam_buka_problem(value)
+    if problem:
+        doc.problem(("jam_buka",), problem)
 
 
 def _check_usia(doc: Document) -> None:
@@ -187,20 +199,27 @@ def _check_usia(doc: Document) -> None:
                                f"({usia[1]}); tukar urutannya.")
 
 
+def telepon_problem(phone: str) -> str | None:
+    """What is wrong with a phone number (check's message), or None."""
+    try:
+        valid = parse_phone(phone).valid
+    except Exception:
+        valid = False
+    if valid:
+        return None
+    return (f"nomor telepon '{_show(phone)}' tidak sah; tulis nomor Indonesia lengkap dengan kode "
+            "area, misalnya \"(0511) 3352155\".")
+
+
 def _check_kontak(doc: Document) -> None:
     kontak = doc.data.get("kontak")
     if not isinstance(kontak, dict):
         return
     phone = kontak.get("telepon")
     if isinstance(phone, str) and phone.strip():
-        try:
-            valid = parse_phone(phone).valid
-        except Exception:
-            valid = False
-        if not valid:
-            doc.problem(("kontak", "telepon"), f"nomor telepon '{_show(phone)}' tidak sah; tulis "
-                                               "nomor Indonesia lengkap dengan kode area, "
-                                               "misalnya \"(0511) 3352155\".")
+        problem = telepon_problem(phone)
+        if problem:
+            doc.problem(("kontak", "telepon"), problem)
 
 
 def _check_verifikasi(doc: Document, today: datetime.date) -> None:

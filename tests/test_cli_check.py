@@ -185,7 +185,7 @@ def test_help():
 def test_unknown_command_is_a_usage_error():
     proc = run("periksa")
     assert proc.returncode == 2
-    assert "usage:" in proc.stderr
+    assert "pemakaian:" in proc.stderr
 
 
 def test_records_read_on_every_core_give_the_same_result(invalid_project, monkeypatch):

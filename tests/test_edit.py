@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from petakla.config import load_config
-from petakla.edit import SCHEMA_COMMENT, NewAnswers, collect, format_files, format_text, key_order
+from petakla.edit import SCHEMA_COMMENT, format_files, format_text, key_order
 from petakla.load import load_document
+from petakla.new import NewAnswers, collect
 
 REPO = Path(__file__).resolve().parent.parent
 VALID = sorted((REPO / "tests" / "fixtures" / "valid").glob("*.yml"))
@@ -211,8 +212,9 @@ def test_new_refuses_a_location_for_a_protected_category(project):
 
 
 def test_new_asks_for_what_is_missing_when_interactive(project):
-    answers = iter(["Pojok Baca Uji", "pojok-bacaan", "pojok-baca", "Kelurahan Ngawur", "Mawar",
-                    "-3.3186 114.5925", "", "", "Data uji"])
+    answers = iter(["Pojok Baca Uji", "pojok-bacaan", "Pojok baca", "Kelurahan Ngawur", "Mawar",
+                    "-3,3186 114,5925", "", "", "Senin-Jumat 8-16", "Mo-Fr 08:00-16:00", "12-0",
+                    "0-12", "1, rak-buku", "Umum", "12345", "(0511) 3352155", "Data uji"])
     prompts: list[str] = []
 
     def ask(prompt: str) -> str:
@@ -221,9 +223,12 @@ def test_new_asks_for_what_is_missing_when_interactive(project):
 
     values = collect(load_config(project), NewAnswers(), interactive=True, ask=ask)
     assert values == {"nama": "Pojok Baca Uji", "kategori": "pojok-baca", "kelurahan": "Mawar",
-                      "lokasi": [-3.3186, 114.5925], "alamat": None, "sumber": "Data uji",
+                      "lokasi": [-3.3186, 114.5925], "alamat": None, "jam_buka": "Mo-Fr 08:00-16:00",
+                      "usia": [0, 12], "fasilitas": ["buku-anak", "rak-buku"], "akses": "umum",
+                      "kontak": {"telepon": "(0511) 3352155"}, "sumber": "Data uji",
                       "id": "pojok-baca-uji"}
-    assert len(prompts) == 9  # wrong answers are asked again
+    assert len(prompts) == 17  # wrong answers are asked again
+    assert any(p.startswith("Jam buka") for p in prompts)
 
 
 @pytest.mark.parametrize("flags", [{"lokasi": "abc"}, {"id": "Bukan Slug"}, {"sektor": "pemerintah"}])
