@@ -50,7 +50,8 @@ class FormLayer(JSCSSMixin, folium.MacroElement):
         super().__init__()
         self._name = "FormLayer"
         self.options = options
-        self.default_js = [("petakla_tambah", f"{ROOT_FROM_MAP}{STATIC}/tambah.js")]
+        self.default_js = [("petakla_periksa", f"{ROOT_FROM_MAP}{STATIC}/periksa.js"),
+                           ("petakla_tambah", f"{ROOT_FROM_MAP}{STATIC}/tambah.js")]
         self.default_css = [("petakla_tambah_css", f"{ROOT_FROM_MAP}{STATIC}/tambah.css")]
 
 
@@ -79,6 +80,9 @@ def _options(config: Config, vocab: Vocab, city: City) -> dict[str, Any]:
         "batas": [list(corner) for corner in config.batas],
         "pusat": list(config.pusat),
         "kota": config.kota_nama,
+        "kota_resmi": city.nama,
+        "kelurahan": sorted(k.nama for k in city.kelurahan),
+        "batas_kelurahan": bool(config.batas_kelurahan),
         "slug": SLUG_PATTERN,
         "kategori": {slug: {"label": c.label, "dilindungi": c.dilindungi,
                             "fasilitas": [[a, vocab.amenitas[a]] for a in c.fasilitas]}

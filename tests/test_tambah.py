@@ -210,7 +210,8 @@ def test_a_record_made_in_the_form_passes_check_and_shows_on_the_map(page, site_
     frame.locator("#f-fasilitas input[value=kursi-menyusui]").check()
     frame.select_option("#f-akses", "umum")
     assert frame.locator("#pk-form").get_attribute("data-pk-valid") == "false"  # no sumber yet
-    assert "Sumber wajib diisi." in frame.locator("#pk-masalah").inner_text()
+    assert ("kolom wajib 'sumber' belum diisi; tambahkan baris `sumber: ...`."
+            in frame.locator("#pk-masalah").inner_text())  # check's own words
     frame.fill("#f-sumber", "https://contoh.example/peresmian")
     assert frame.locator("#pk-form").get_attribute("data-pk-valid") == "true"
     assert frame.locator("#f-id").input_value() == NEW_ID
@@ -246,6 +247,76 @@ def test_a_record_made_in_the_form_passes_check_and_shows_on_the_map(page, site_
         marker = reveal_marker(frame, NEW_ID, NEW_NAME)
         assert marker.is_visible()
         page.context.recorder.assert_clean()
+
+
+def form_errors(frame: Frame) -> str:
+    return frame.locator("#pk-masalah").inner_text()
+
+
+def test_an_untouched_form_shows_no_errors_and_copies_nothing(page, site_url):
+    """Before anything is typed, Hasil lists nothing in red; "Salin YAML" on an empty form
+    refuses and says why instead of copying an invalid file."""
+    frame = open_form(page, site_url)
+    assert frame.locator("#pk-masalah li").count() == 0
+    assert frame.locator(".pk-galat:not([hidden])").count() == 0
+    assert "Isi formulir" in frame.locator("#pk-ringkasan").inner_text()
+    # Record what would reach the clipboard (both ways the form copies).
+    frame.evaluate("""() => {
+        window.copied = [];
+        Object.defineProperty(navigator, "clipboard", {configurable: true, value: {
+            writeText: t => { window.copied.push(t); return Promise.resolve(); }}});
+        document.execCommand = c => { window.copied.push("execCommand:" + c); return true; };
+    }""")
+    frame.click("#pk-salin")
+    status = frame.locator("#pk-salin-status").inner_text()
+    assert "Belum disalin" in status and "Tersalin" not in status
+    assert frame.evaluate("() => window.copied") == []
+    items = frame.locator("#pk-masalah li").all_inner_texts()
+    assert len(items) == len(set(items)) == 6, items  # now each missing field, once (and the id)
+    page.context.recorder.assert_clean()
+
+
+def test_the_form_rejects_what_check_rejects_in_checks_words(page, site_url):
+    frame = open_form(page, site_url)
+    frame.select_option("#f-kategori", "ruang-laktasi")
+    frame.fill("#f-nama", "Ruang Laktasi Uji Aturan")
+    frame.select_option("#f-kelurahan", "Teluk Dalam")
+    frame.fill("#f-sumber", "Data uji")
+    # An address without a map point: check cannot place it (no geocode cache entry).
+    frame.fill("#f-alamat", "Jl. Uji No. 9")
+    assert frame.locator("#pk-form").get_attribute("data-pk-valid") == "false"
+    assert "koordinat belum diketahui" in form_errors(frame)
+    # A decimal comma typed into Lintang stays one number.
+    frame.fill("#f-lat", "-3,3178")
+    assert frame.locator("#f-lat").input_value() == "-3,3178"
+    assert frame.locator("#f-lon").input_value() == ""
+    frame.fill("#f-lon", "114,5835")
+    yaml_text = frame.locator("#pk-yaml").input_value()
+    assert "lokasi: [-3.3178, 114.5835]" in yaml_text
+    assert frame.locator("#pk-form").get_attribute("data-pk-valid") == "true"
+    # Swapped coordinates: check's message.
+    frame.fill("#f-lat", "114.5835")
+    frame.fill("#f-lon", "-3.3178")
+    assert ("lintang dan bujur tertukar; tulis [-3.3178, 114.5835] (lintang dulu, lalu bujur)."
+            in form_errors(frame))
+    frame.fill("#f-lat", "-3.3178, 114.5835")  # a pasted pair fills both fields
+    assert frame.locator("#f-lon").input_value() == "114.5835"
+    # Opening hours and phone numbers, as check says.
+    frame.fill("#f-jam", "Senin-Jumat 8-16")
+    frame.fill("#f-telepon", "12345")
+    errors = form_errors(frame)
+    assert "jam buka 'Senin-Jumat 8-16' tidak sesuai sintaks opening_hours OpenStreetMap." in errors
+    assert "nomor telepon '12345' tidak sah" in errors
+    assert frame.locator("#pk-form").get_attribute("data-pk-valid") == "false"
+    frame.fill("#f-jam", "Mo-Fr 08:00-16:00")
+    frame.fill("#f-telepon", "(0511) 3352155")
+    assert frame.locator("#pk-form").get_attribute("data-pk-valid") == "true"
+    # Hours outside what the form can decide are named as check's to decide, before copying.
+    frame.fill("#f-jam", "sunrise-sunset")
+    assert frame.locator("#pk-form").get_attribute("data-pk-valid") == "true"
+    assert frame.locator("#pk-hanya-check-judul").is_visible()
+    assert "sunrise-sunset" in frame.locator("#pk-hanya-check").inner_text()
+    page.context.recorder.assert_clean()
 
 
 def test_the_guides_example_record_passes_check_and_is_formatted(project):

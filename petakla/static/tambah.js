@@ -56,7 +56,7 @@
     if (schema === false) { out.push({ path: path, keyword: "false", expected: false, value: value }); return; }
     var s = schema;
     function fail(keyword, expected, where) {
-      out.push({ path: where || path, keyword: keyword, expected: expected, value: value });
+      out.push({ path: where || path, keyword: keyword, expected: expected, value: value, schema: s });
     }
     if ("type" in s && ![].concat(s.type).some(function (t) { return isType(value, t); })) fail("type", s.type);
     if ("enum" in s && !s.enum.some(function (e) { return equal(e, value); })) fail("enum", s.enum);
@@ -156,75 +156,7 @@
     return lines.join("\n") + "\n";
   }
 
-  // --- messages (Indonesian), like `build_map.py check` says them ------------------------------
-
-  var LABELS = {
-    nama: "Nama fasilitas", kategori: "Kategori", alamat: "Alamat", kelurahan: "Kelurahan",
-    lokasi: "Lokasi", lokasi_perkiraan: "Lokasi perkiraan", pengelola: "Pengelola",
-    "pengelola.nama": "Lembaga pengelola", "pengelola.sektor": "Sektor pengelola",
-    jam_buka: "Jam buka", usia: "Usia anak", fasilitas: "Sarana", akses: "Akses",
-    kontak: "Kontak", "kontak.telepon": "Telepon", "kontak.situs": "Situs web",
-    "kontak.email": "Email", keterangan: "Keterangan", sumber: "Sumber",
-    verifikasi: "Verifikasi", "verifikasi.tanggal": "Tanggal pemeriksaan",
-    "verifikasi.oleh": "Diperiksa oleh", status: "Status", id: "Nama berkas"
-  };
-  var TYPES = { string: "teks", number: "angka", integer: "bilangan bulat", array: "daftar",
-                object: "kumpulan kunci", boolean: "ya/tidak" };
-
-  function fieldOf(path) {
-    var names = path.filter(function (p) { return typeof p === "string"; });
-    return names.join(".");
-  }
-
-  function labelOf(field) {
-    return LABELS[field] || LABELS[field.split(".")[0]] || field;
-  }
-
-  function message(err) {
-    var field = fieldOf(err.path);
-    var top = field.split(".")[0];
-    switch (err.keyword) {
-      case "required":
-        field = field ? field + "." + err.expected : err.expected;
-        if (err.expected === "alamat") {
-          return { field: field, text: "Alamat wajib diisi bila lokasi di peta tidak diisi." };
-        }
-        return { field: field, text: labelOf(field) + " wajib diisi." };
-      case "enum":
-        if (top === "fasilitas") return { field: field, text: "Sarana '" + err.value + "' tidak tersedia untuk kategori ini." };
-        return { field: field, text: labelOf(field) + ": pilih salah satu pilihan yang ada." };
-      case "type":
-        return { field: field, text: labelOf(field) + " harus berupa " + (TYPES[err.expected] || err.expected) + "." };
-      case "minLength":
-        return { field: field, text: labelOf(field) + " tidak boleh kosong." };
-      case "maxLength":
-        return { field: field, text: labelOf(field) + " terlalu panjang (" + codePoints(err.value) +
-          " karakter, paling banyak " + err.expected + ")." };
-      case "pattern":
-        var hints = {
-          "kontak.situs": "Situs web harus alamat lengkap yang diawali https:// atau http://.",
-          "kontak.email": "Alamat email tidak sah; contoh: dp3a@banjarmasinkota.go.id.",
-          "verifikasi.tanggal": "Tanggal pemeriksaan ditulis TTTT-BB-HH, misalnya 2026-01-31."
-        };
-        return { field: field, text: hints[field] || labelOf(field) + ": format tidak sah." };
-      case "minItems":
-      case "maxItems":
-        if (top === "lokasi") return { field: field, text: "Isi lintang dan bujur (atau klik tempatnya di peta)." };
-        if (top === "usia") return { field: field, text: "Isi usia terendah dan usia tertinggi." };
-        return { field: field, text: labelOf(field) + ": jumlah isi tidak sesuai." };
-      case "minimum":
-      case "maximum":
-        return { field: field, text: labelOf(field) + ": nilai " + err.value + " di luar batas (" +
-          (err.keyword === "minimum" ? "paling kecil " : "paling besar ") + err.expected + ")." };
-      case "uniqueItems":
-        return { field: field, text: labelOf(field) + ": ada pilihan yang tertulis dua kali." };
-      case "minProperties":
-        return { field: field, text: "Isi paling sedikit satu kontak (telepon, situs atau email), atau kosongkan semuanya." };
-      case "additionalProperties":
-        return { field: field, text: "Kunci tidak dikenal: " + err.expected.join(", ") + "." };
-    }
-    return { field: field, text: labelOf(field) + ": isian tidak sesuai aturan (" + err.keyword + ")." };
-  }
+  // Messages are check's own (static/periksa.js).
 
   // --- the form ------------------------------------------------------------------------------
 
@@ -238,6 +170,22 @@
     if (!/^[-+]?(\d+\.?\d*|\.\d+)$/.test(t)) return t;  // kept as text: the schema says "angka"
     var n = Number(t);
     return integer ? n : Math.round(n * 1e6) / 1e6;
+  }
+
+  // A pasted "lintang, bujur" as two texts, read as `new` reads --lokasi: "-3.3186,114.5925",
+  // "-3,3186; 114,5925", "-3,31, 114,57", "-3.3 114.5"; null for one number ("-3,31" is a
+  // decimal comma, not a pair).
+  function splitPair(raw) {
+    var t = String(raw).trim().replace(/^[[(]|[\])]$/g, "").trim(), parts;
+    var commas = (t.match(/,/g) || []).length;
+    if (t.indexOf(";") >= 0) parts = t.split(";");
+    else if (/,\s/.test(t)) parts = t.split(/,\s+/);
+    else if (/\s/.test(t)) parts = t.split(/\s+/);
+    else if (commas === 1 && t.indexOf(".") >= 0) parts = t.split(",");
+    else if (commas === 3) { var q = t.split(","); parts = [q[0] + "." + q[1], q[2] + "." + q[3]]; }
+    else return null;
+    parts = parts.map(function (x) { return x.trim(); }).filter(Boolean);
+    return parts.length === 2 ? parts : null;
   }
 
   function slugify(s) {
@@ -257,7 +205,7 @@
 
   function start(map, opts) {
     var state = { schema: null, records: {}, editing: "", idTouched: false, showAll: false,
-                  touched: {}, yaml: "", marker: null, problems: [] };
+                  touched: {}, yaml: "", marker: null, problems: [], onlyCheck: [] };
     var form = $("pk-form");
 
     // The map lives in the form's location field.
@@ -411,33 +359,27 @@
       return state.editing || text("f-id");
     }
 
-    // What the schema cannot say (as `check` does): the point inside the city, the age range,
-    // the file name, a verification date that has not happened yet.
-    function extraProblems(rec) {
-      var out = [];
+    // check's rules and messages (periksa.js), plus what only the form knows: the file name
+    // must be new, and a record's id comes from its name.
+    function formProblems(rec) {
       var id = currentId();
-      if (!id) out.push({ field: "id", text: "Nama berkas belum ada; isi nama fasilitas." });
-      else if (!new RegExp(opts.slug).test(id)) {
-        out.push({ field: "id", text: "Nama berkas hanya boleh huruf kecil, angka dan tanda hubung, misalnya " + (slugify(id) || "ruang-laktasi-balai-kota") + "." });
-      } else if (!state.editing && state.records[id]) {
-        out.push({ field: "id", text: "Sudah ada data dengan nama berkas ini. Untuk mengubahnya, pilih di \"Ubah data yang ada\"; untuk tempat lain, ganti nama berkasnya." });
+      var out = [];
+      if (!id) out.push({ field: "id", severity: "error", message: "nama berkas belum ada; isi nama fasilitas." });
+      else if (!state.editing && state.records[id]) {
+        out.push({ field: "id", severity: "error", message: "sudah ada data dengan nama berkas ini. Untuk mengubahnya, pilih di \"Ubah data yang ada\"; untuk tempat lain, ganti nama berkasnya." });
       }
-      var p = rec.lokasi;
-      if (p && p.length === 2 && typeof p[0] === "number" && typeof p[1] === "number" &&
-          Math.abs(p[0]) <= 90 && Math.abs(p[1]) <= 180 && !bounds.contains(p)) {
-        out.push({ field: "lokasi", text: bounds.contains([p[1], p[0]])
-          ? "Lintang dan bujur tertukar: lintang dulu (sekitar " + opts.batas[0][0].toFixed(0) + "), lalu bujur."
-          : "Titik ini berada di luar " + opts.kota + "; periksa koordinatnya." });
-      }
-      var u = rec.usia;
-      if (u && u.length === 2 && Number.isInteger(u[0]) && Number.isInteger(u[1]) && u[0] > u[1]) {
-        out.push({ field: "usia", text: "Usia terendah lebih besar dari usia tertinggi; tukar urutannya." });
-      }
-      var t = rec.verifikasi && rec.verifikasi.tanggal;
-      if (t && /^\d{4}-\d{2}-\d{2}$/.test(t) && t > new Date().toISOString().slice(0, 10)) {
-        out.push({ field: "verifikasi.tanggal", text: "Tanggal pemeriksaan belum terjadi." });
-      }
-      return out;
+      var ctx = { schema: state.schema, validate: validate, kategori: opts.kategori,
+                  kelurahan: opts.kelurahan, kota: opts.kota, kotaResmi: opts.kota_resmi,
+                  batas: opts.batas, batasKelurahan: opts.batas_kelurahan,
+                  cached: !!(state.editing && state.records[state.editing] && !state.records[state.editing].lokasi),
+                  today: new Date().toISOString().slice(0, 10) };
+      return out.concat(PetaPeriksa.problems(rec, id || "berkas", ctx).filter(function (p) {
+        return !(id === "" && p.field === "");
+      })).map(function (p) { return { field: p.field || "id", text: p.message, severity: p.severity }; });
+    }
+
+    function onlyCheck(rec) {
+      return PetaPeriksa.onlyCheck(rec, { batasKelurahan: opts.batas_kelurahan });
     }
 
     function showProblems(problems) {
@@ -447,6 +389,7 @@
       Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (i) {
         i.removeAttribute("aria-invalid");
       });
+      var started = state.showAll || Object.keys(state.touched).length > 0;
       problems.forEach(function (pr) {
         var top = pr.field.split(".")[0];
         if (!state.showAll && !state.touched[top]) return;
@@ -459,19 +402,34 @@
       });
       var list = $("pk-masalah");
       list.textContent = "";
-      problems.forEach(function (pr) { list.appendChild(el("li", "", pr.text)); });
-      $("pk-ringkasan").textContent = problems.length
-        ? "Masih ada " + problems.length + " hal yang perlu dilengkapi atau diperbaiki:"
-        : "Data sudah sesuai aturan. Periksa sekali lagi, lalu kirim.";
-      $("pk-ringkasan").className = problems.length ? "pk-belum" : "pk-siap";
+      var errors = problems.filter(function (pr) { return pr.severity !== "warning"; });
+      // Before anything is typed the list stays empty: nothing is wrong yet, only unfilled.
+      if (started) {
+        problems.forEach(function (pr) {
+          list.appendChild(el("li", pr.severity === "warning" ? "pk-peringatan-item" : "",
+                              (pr.severity === "warning" ? "Peringatan: " : "") + pr.text));
+        });
+      }
+      $("pk-ringkasan").textContent = !started
+        ? "Isi formulir di atas. Yang masih kurang akan disebut di sini."
+        : errors.length
+          ? "Masih ada " + errors.length + " hal yang perlu dilengkapi atau diperbaiki:"
+          : "Data sudah sesuai aturan pemeriksaan otomatis. Periksa sekali lagi, lalu kirim.";
+      $("pk-ringkasan").className = !started ? "" : errors.length ? "pk-belum" : "pk-siap";
+      var notes = $("pk-hanya-check");
+      notes.textContent = "";
+      state.onlyCheck.forEach(function (t) { notes.appendChild(el("li", "", t)); });
+      $("pk-hanya-check-judul").hidden = !state.onlyCheck.length;
     }
 
     function update() {
       if (!state.schema) return;
       if (!state.editing && !state.idTouched) $("f-id").value = slugify(text("f-nama"));
       var rec = readForm();
-      var problems = validate(state.schema, rec).map(message).concat(extraProblems(rec));
+      var problems = formProblems(rec);
       state.problems = problems;
+      state.onlyCheck = onlyCheck(rec);
+      var errors = problems.filter(function (pr) { return pr.severity !== "warning"; });
       state.yaml = toYaml(rec, state.schema);
       $("pk-yaml").value = state.yaml;
       var id = currentId() || "…";
@@ -479,10 +437,10 @@
       $("pk-id-contoh").textContent = id;
       Array.prototype.forEach.call(form.querySelectorAll(".pk-id-nama"), function (n) { n.textContent = id; });
       showProblems(problems);
-      form.setAttribute("data-pk-valid", problems.length ? "false" : "true");
+      form.setAttribute("data-pk-valid", errors.length ? "false" : "true");
       var send = $("pk-kirim");
       if (send) {
-        var ok = !problems.length;
+        var ok = !errors.length;
         send.setAttribute("aria-disabled", ok ? "false" : "true");
         if (ok) send.href = githubUrl(id);
         else send.removeAttribute("href");
@@ -501,8 +459,16 @@
     function copy() {
       var area = $("pk-yaml");
       var status = $("pk-salin-status");
+      if (form.getAttribute("data-pk-valid") !== "true") {
+        status.textContent = "Belum disalin: isinya belum lolos pemeriksaan. Perbaiki dulu hal yang disebut di atas.";
+        status.className = "pk-belum";
+        $("pk-ringkasan").scrollIntoView({ block: "center" });
+        return Promise.resolve();
+      }
+      status.className = "";
       function done(ok) {
-        status.textContent = ok ? "Tersalin." : "Tidak dapat menyalin otomatis: pilih teksnya, lalu salin.";
+        status.textContent = ok ? "Tersalin." + (state.onlyCheck.length ? " Perhatikan catatan di atas." : "")
+          : "Tidak dapat menyalin otomatis: pilih teksnya, lalu salin.";
       }
       if (navigator.clipboard && navigator.clipboard.writeText) {
         return navigator.clipboard.writeText(state.yaml).then(function () { done(true); }, function () {
@@ -573,8 +539,8 @@
       if (path) state.touched[path.split(".")[0]] = true;
       if (e.target.id === "f-id") state.idTouched = true;
       if (e.target.id === "f-lat" || e.target.id === "f-lon") {
-        var parts = e.target.value.split(/[,;\s]+/).filter(Boolean);
-        if (e.target.id === "f-lat" && parts.length === 2 && /,|;|\s/.test(e.target.value.trim())) {
+        var parts = splitPair(e.target.value);
+        if (e.target.id === "f-lat" && parts) {
           $("f-lat").value = parts[0]; $("f-lon").value = parts[1];  // a pasted "lat, lon"
         }
         syncMarkerFromFields();
@@ -651,6 +617,6 @@
     PetaTambah.state = state;
   }
 
-  var PetaTambah = { validate: validate, equal: equal, toYaml: toYaml, message: message, start: start };
+  var PetaTambah = { validate: validate, equal: equal, toYaml: toYaml, splitPair: splitPair, start: start };
   window.PetaTambah = PetaTambah;
 })();
