@@ -34,6 +34,7 @@ FORM_DIR = "tambah"
 FORM_DOC = f"{FORM_DIR}/form.html"
 FORM_DATA = f"{FORM_DIR}/data.json"
 FORM_SCHEMA = f"{FORM_DIR}/{SCHEMA_FILE}"
+FORM_ORIGINALS = f"{FORM_DIR}/asli"
 FIELDS_PAGE = "kontribusi/kolom.md"
 
 
@@ -51,6 +52,7 @@ class FormLayer(JSCSSMixin, folium.MacroElement):
         self._name = "FormLayer"
         self.options = options
         self.default_js = [("petakla_periksa", f"{ROOT_FROM_MAP}{STATIC}/periksa.js"),
+                           ("petakla_sunting", f"{ROOT_FROM_MAP}{STATIC}/sunting.js"),
                            ("petakla_tambah", f"{ROOT_FROM_MAP}{STATIC}/tambah.js")]
         self.default_css = [("petakla_tambah_css", f"{ROOT_FROM_MAP}{STATIC}/tambah.css")]
 
@@ -240,7 +242,12 @@ def fields_page(vocab: Vocab, city: City) -> str:
 def form_files(config: Config, facilities: list[Facility]) -> dict[str, str | Path]:
     """Every file of the editors' pages, as {site path: content}."""
     vocab, city = load_vocab(), load_city(config.kota_kode)
+    # Each published record's own file, for minimal edits (static/sunting.js): copied as is.
+    originals: dict[str, str | Path] = {
+        f"{FORM_ORIGINALS}/{f.id}.yml": config.root / f.file
+        for f in facilities if not f.protected and (config.root / f.file).is_file()}
     return {
+        **originals,
         f"{FORM_DIR}/index.md": page(config),
         FORM_DOC: form_document(config, vocab, city),
         FORM_DATA: form_data(facilities),

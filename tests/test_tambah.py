@@ -152,6 +152,7 @@ def test_edit_an_existing_record_links_to_githubs_editor(page, site_url, fixture
     frame = open_form(page, site_url)
     record = "contoh-ruang-laktasi-teluk-dalam"
     frame.select_option("#f-ubah", record)
+    frame.locator(f"#pk-form[data-pk-asli='{record}']").wait_for(state="attached")
     assert frame.locator("#f-nama").input_value() == "Contoh Ruang Laktasi Teluk Dalam"
     assert frame.locator("#f-id").input_value() == record
     assert frame.locator("#f-lat").input_value() == "-3.319241"
@@ -167,8 +168,10 @@ def test_edit_an_existing_record_links_to_githubs_editor(page, site_url, fixture
     path = tmp_path / "facilities" / f"{record}.yml"
     path.parent.mkdir()
     path.write_text(edited, encoding="utf-8")
-    assert load_document(path, tmp_path).data == {**original, "jam_buka": "Mo-Fr 08:00-15:00",
-                                                  "status": "aktif"}
+    assert load_document(path, tmp_path).data == {**original, "jam_buka": "Mo-Fr 08:00-15:00"}
+    source = (project / "facilities" / f"{record}.yml").read_text(encoding="utf-8").splitlines()
+    changed = [(a, b) for a, b in zip(source, edited.splitlines(), strict=True) if a != b]
+    assert changed == [('jam_buka: "Mo-Fr 08:00-16:00"', 'jam_buka: "Mo-Fr 08:00-15:00"')]
     page.context.recorder.assert_clean()
 
 

@@ -205,7 +205,7 @@
 
   function start(map, opts) {
     var state = { schema: null, records: {}, editing: "", idTouched: false, showAll: false,
-                  touched: {}, yaml: "", marker: null, problems: [], onlyCheck: [] };
+                  touched: {}, yaml: "", marker: null, problems: [], onlyCheck: [], original: null };
     var form = $("pk-form");
 
     // The map lives in the form's location field.
@@ -352,7 +352,39 @@
       if (text("f-ver-oleh")) ver.oleh = text("f-ver-oleh");
       if (Object.keys(ver).length) rec.verifikasi = ver;
       put("status", $("f-status").value);
-      return rec;
+      return state.editing ? keepOriginal(rec, state.records[state.editing] || {}) : rec;
+    }
+
+    // An edited record keeps what the form did not change: values it shows the same (a
+    // coordinate with more decimals than the form writes, text with its own spacing), keys it
+    // has no field for, and a missing `status` (the form's "aktif" is check's default).
+    var FORM_KEYS = ["nama", "kategori", "alamat", "kelurahan", "lokasi", "lokasi_perkiraan",
+                     "pengelola", "jam_buka", "usia", "fasilitas", "akses", "kontak",
+                     "keterangan", "sumber", "verifikasi", "status"];
+    function shown(v) {
+      if (typeof v === "number") return Math.round(v * 1e6) / 1e6;
+      if (typeof v === "string") return v.replace(/\s+/g, " ").trim();
+      if (Array.isArray(v)) return v.map(shown);
+      if (v && typeof v === "object") {
+        var o = {};
+        Object.keys(v).sort().forEach(function (k) { o[k] = shown(v[k]); });
+        return o;
+      }
+      return v;
+    }
+    function sortedIf(key, v) {  // the order of ticked amenities says nothing
+      return key === "fasilitas" && Array.isArray(v) ? v.slice().sort() : v;
+    }
+    function keepOriginal(rec, orig) {
+      var out = {};
+      Object.keys(orig).forEach(function (k) {
+        if (FORM_KEYS.indexOf(k) < 0) out[k] = orig[k];
+        else if (k in rec && equal(shown(sortedIf(k, rec[k])), shown(sortedIf(k, orig[k])))) out[k] = orig[k];
+        else if (k in rec) out[k] = rec[k];
+      });
+      Object.keys(rec).forEach(function (k) { if (!(k in out) && !(k in orig)) out[k] = rec[k]; });
+      if (!("status" in orig) && out.status === "aktif") delete out.status;
+      return out;
     }
 
     function currentId() {
@@ -431,6 +463,11 @@
       state.onlyCheck = onlyCheck(rec);
       var errors = problems.filter(function (pr) { return pr.severity !== "warning"; });
       state.yaml = toYaml(rec, state.schema);
+      var orig = state.original;
+      if (state.editing && orig && orig.id === state.editing) {
+        var patched = PetaSunting.patch(orig.text, state.records[state.editing], rec, state.schema);
+        if (patched.text !== null) state.yaml = patched.text;
+      }
       $("pk-yaml").value = state.yaml;
       var id = currentId() || "…";
       $("pk-yaml-id").textContent = id;
@@ -482,6 +519,20 @@
 
     function fill(id) {
       var rec = state.records[id] || {};
+      state.original = null;
+      form.removeAttribute("data-pk-asli");
+      if (id) {
+        // The file as it is, so an edit changes only the lines that changed (sunting.js).
+        fetch("asli/" + encodeURIComponent(id) + ".yml").then(function (r) {
+          if (!r.ok) throw new Error(r.status);
+          return r.text();
+        }).then(function (text) {
+          if (state.editing !== id) return;
+          state.original = { id: id, text: text };
+          update();
+          form.setAttribute("data-pk-asli", id);
+        }, function () { form.setAttribute("data-pk-asli", ""); });
+      }
       state.editing = id;
       state.idTouched = !!id;
       state.touched = {};
