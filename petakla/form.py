@@ -24,6 +24,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .assets import STATIC, VENDOR
 from .config import Config
+from .geo import BoundaryError, load_boundaries
 from .maps import _VIEWPORT, ROOT_FROM_MAP, MapFigure, _stable_ids
 from .model import Facility
 from .regions import City, load_city
@@ -85,11 +86,25 @@ def _options(config: Config, vocab: Vocab, city: City) -> dict[str, Any]:
         "kota_resmi": city.nama,
         "kelurahan": sorted(k.nama for k in city.kelurahan),
         "batas_kelurahan": bool(config.batas_kelurahan),
+        "titik_kelurahan": kelurahan_points(config, city),
         "slug": SLUG_PATTERN,
         "kategori": {slug: {"label": c.label, "dilindungi": c.dilindungi,
                             "fasilitas": [[a, vocab.amenitas[a]] for a in c.fasilitas]}
                      for slug, c in vocab.categories.items()},
     }
+
+
+def kelurahan_points(config: Config, city: City) -> dict[str, list[float]]:
+    """Official kelurahan name -> a point inside it, from the configured kelurahan boundaries
+    (none without them), so that choosing a kelurahan moves the form's map there."""
+    try:
+        boundaries = load_boundaries(config)
+    except BoundaryError:  # check reports it; the form then only lacks this help
+        return {}
+    if boundaries is None:
+        return {}
+    points = {k.nama: boundaries.fallback_point(k.kode) for k in city.kelurahan}
+    return {name: [round(p[0], 6), round(p[1], 6)] for name, p in points.items() if p}
 
 
 def form_document(config: Config, vocab: Vocab, city: City) -> str:
@@ -136,13 +151,10 @@ description: Formulir untuk menambah atau memperbaiki data fasilitas ramah anak 
 hide:
   - toc
 ---
-# Tambah atau ubah data fasilitas
+# Tambah atau ubah data
 
-Kenal fasilitas ramah anak yang belum ada di peta, atau melihat data yang keliru? Isi formulir di
-bawah. Formulir memeriksa isian Anda dengan aturan yang sama seperti pemeriksaan otomatis, lalu
-menyiapkan isi berkasnya. Langkah lengkapnya, juga cara lain (editor GitHub, git), ada di
-[panduan kontributor](../kontribusi/index.md); arti setiap kolom di
-[daftar kolom](../kontribusi/kolom.md).
+Fasilitas belum ada di peta, atau datanya keliru? Isi formulir ini
+([panduan](../kontribusi/index.md), [daftar kolom](../kontribusi/kolom.md)).
 
 <div class="pk-formulir"><iframe src="form.html" title="Formulir data fasilitas"></iframe></div>
 """

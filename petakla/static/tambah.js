@@ -213,6 +213,9 @@
     map.invalidateSize();
     var bounds = L.latLngBounds(opts.batas);
     map.setMaxBounds(bounds.pad(0.5));
+    // The whole city in view, clear of the zoom buttons (top left).
+    var clear = { paddingTopLeft: [52, 12], paddingBottomRight: [12, 12], animate: false };
+    map.fitBounds(bounds, clear);
     var existing = L.layerGroup().addTo(map);
 
     function protectedCategory() {
@@ -233,7 +236,7 @@
       if (!state.marker) {
         state.marker = L.marker(ll, {
           draggable: true, keyboard: true, title: "Lokasi fasilitas", alt: "Lokasi fasilitas",
-          icon: L.divIcon({ className: "pk-titik", html: "<span></span>", iconSize: [26, 26], iconAnchor: [13, 26] })
+          icon: L.divIcon({ className: "pk-titik", html: "<span></span>", iconSize: [40, 44], iconAnchor: [20, 44] })
         }).addTo(map);
         state.marker.on("dragend", function () {
           var p = state.marker.getLatLng();
@@ -560,12 +563,14 @@
       renderAmenities(rec.fasilitas || []);
       applyCategory();
       if (lok.length === 2) placeMarker(lok[0], lok[1], true);
-      else { removeMarker(); map.setView(opts.pusat || bounds.getCenter(), map.getZoom()); }
+      else { removeMarker(); map.fitBounds(bounds, clear); }
       update();
     }
 
     function panToKelurahan(name) {
       if ($("f-lat").value.trim() || $("f-lon").value.trim()) return;
+      var point = (opts.titik_kelurahan || {})[name];
+      if (point) { map.setView(point, 16, { animate: false }); return; }
       var pts = Object.keys(state.records).map(function (id) { return state.records[id]; })
         .filter(function (r) { return r.kelurahan === name && r.lokasi; })
         .map(function (r) { return r.lokasi; });
@@ -613,6 +618,22 @@
         state.touched.fasilitas = true;
       }
       update();
+    });
+    $("pk-lokasi-saya").addEventListener("click", function () {
+      var status = $("pk-lokasi-status");
+      if (!navigator.geolocation) { status.textContent = "Peramban ini tidak dapat memberi lokasi."; return; }
+      status.textContent = "Mencari lokasi Anda…";
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        var lat = pos.coords.latitude, lon = pos.coords.longitude;
+        if (!bounds.contains([lat, lon])) {
+          status.textContent = "Lokasi Anda berada di luar " + opts.kota + "; ketuk tempatnya di peta.";
+          return;
+        }
+        status.textContent = "Titik diisi dari lokasi Anda (ketelitian sekitar " + Math.round(pos.coords.accuracy) + " m); geser bila kurang tepat.";
+        setPoint(lat, lon, true);
+      }, function () {
+        status.textContent = "Lokasi tidak dapat diambil (izin ditolak atau sinyal lemah); ketuk tempatnya di peta.";
+      }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
     });
     $("pk-salin").addEventListener("click", function () {
       state.showAll = true;

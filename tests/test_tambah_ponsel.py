@@ -1,0 +1,89 @@
+"""The editors' form on a phone (390x844, touch), in Debian's chromium: the map sits near the
+top, no existing point hides under the zoom buttons, "Lokasi saya" places the point, the point
+is a large tap target, and choosing a kelurahan moves the map there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from browser_util import new_page
+from helpers_site import REPO
+from playwright.sync_api import Frame
+
+from petakla.config import load_config
+from petakla.form import form_document
+from petakla.regions import load_city
+from petakla.vocab import load_vocab
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2}
+SHARED_KELURAHAN = REPO.parent / "shared" / "geo" / "banjarmasin_kelurahan.geojson"
+PELAMBUAN = (-3.318421, 114.566067)  # its interior point in ../shared/geo
+
+
+def form_frame(page, url: str) -> Frame:
+    page.goto(url)
+    frame = page.locator("iframe[src*='form']").element_handle().content_frame()
+    frame.locator("html[data-pk-ready]").wait_for(state="attached", timeout=15_000)
+    return frame
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+
+def test_the_form_on_a_phone(browser, site_url):
+    ctx, page = new_page(browser, geolocation={"latitude": PELAMBUAN[0],
+                                               "longitude": PELAMBUAN[1], "accuracy": 12},
+                         permissions=["geolocation"], **PHONE)
+    try:
+        frame = form_frame(page, site_url + "tambah/")
+        slot = frame.locator("#pk-peta-slot")
+        box = slot.bounding_box()  # page coordinates (the iframe's offset included)
+        assert box["y"] < 700, f"the map starts {box['y']:.0f} px down"
+        assert box["height"] >= 300
+        zoom = frame.locator(".leaflet-control-zoom").bounding_box()
+        points = frame.locator("path.pk-ada")
+        assert points.count() >= 3
+        for i in range(points.count()):
+            assert not overlaps(points.nth(i).bounding_box(), zoom), i
+        # "Lokasi saya" fills the point from the phone's position.
+        frame.locator("#pk-lokasi-saya").tap()
+        frame.wait_for_function("() => document.getElementById('f-lat').value !== ''")
+        assert frame.locator("#f-lat").input_value() == f"{PELAMBUAN[0]:.6f}"
+        assert frame.locator("#f-lon").input_value() == f"{PELAMBUAN[1]:.6f}"
+        marker = frame.locator(".pk-titik").bounding_box()
+        assert marker["width"] >= 40 and marker["height"] >= 44  # a finger-sized target
+        assert "Lokasi saya" in frame.locator("#pk-lokasi-saya").inner_text()
+        assert frame.locator("#pk-lokasi-saya").bounding_box()["height"] >= 44
+        ctx.recorder.assert_clean()
+    finally:
+        ctx.close()
+
+
+def test_choosing_a_kelurahan_moves_the_map_there(browser, fixture_site):
+    if not SHARED_KELURAHAN.exists():
+        pytest.skip("../shared/geo is absent: no kelurahan boundaries to configure")
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    config = load_config(fixture_site.root, overrides={"batas_kelurahan": str(SHARED_KELURAHAN)})
+    html = form_document(config, load_vocab(), load_city(config.kota_kode))
+    target: Path = fixture_site.site / "tambah" / "form-batas.html"
+    target.write_text(html, encoding="utf-8")
+    ctx, page = new_page(browser, **PHONE)
+    try:
+        page.goto(fixture_site.url + "tambah/form-batas.html")
+        page.locator("html[data-pk-ready]").wait_for(state="attached", timeout=15_000)
+        page.select_option("#f-kelurahan", "Pelambuan")
+        lat, lon, zoom = page.evaluate("() => { const m = PetaTambah.map, c = m.getCenter(); "
+                                       "return [c.lat, c.lng, m.getZoom()]; }")
+        polygons = gpd.read_file(SHARED_KELURAHAN).set_index("nama")
+        assert polygons.loc["Pelambuan", "geometry"].contains(Point(lon, lat)), (lat, lon)
+        assert zoom >= 15
+        ctx.recorder.assert_clean()
+    finally:
+        ctx.close()
+        target.unlink()
