@@ -324,3 +324,22 @@ def run_fmt(config: Config, files: list[str], check_only: bool) -> int:
     print(f"{result.n_files} berkas diperiksa: {len(result.changed)} dirapikan"
           + (f", {n_bad} tidak dapat dibaca (tidak diubah)." if n_bad else "."), file=sys.stderr)
     return 1 if n_bad else 0
+
+
+def record_text(values: dict[str, Any]) -> str:
+    """A new record's file text: the schema comment line, then the values in canonical form."""
+    order, nested = key_order()
+    data = CommentedMap()
+    for key in order:
+        if key in values and values[key] not in (None, "", {}, []):
+            value = values[key]
+            if isinstance(value, dict):
+                inner = CommentedMap()
+                for sub in nested.get(key, ()):
+                    if value.get(sub) not in (None, ""):
+                        inner[sub] = value[sub]
+                value = inner
+            elif isinstance(value, list):
+                value = CommentedSeq(value)
+            data[key] = value
+    return format_text(SCHEMA_COMMENT + "\n" + _dump(data))

@@ -18,10 +18,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
 from .config import Config
-from .edit import SCHEMA_COMMENT, _dump, format_text, key_order
+from .edit import record_text
 from .regions import load_city, normalise, slugify
 from .report import Problem, display_path, errors, render, summary
 from .schema import AKSES, SEKTOR, SLUG_PATTERN
@@ -31,25 +29,6 @@ from .vocab import load_vocab
 
 class UsageError(Exception):
     """A missing or wrong answer that the command line cannot ask for: exit code 2."""
-
-
-def record_text(values: dict[str, Any]) -> str:
-    """A new record's file text: the schema comment line, then the values in canonical form."""
-    order, nested = key_order()
-    data = CommentedMap()
-    for key in order:
-        if key in values and values[key] not in (None, "", {}, []):
-            value = values[key]
-            if isinstance(value, dict):
-                inner = CommentedMap()
-                for sub in nested.get(key, ()):
-                    if value.get(sub) not in (None, ""):
-                        inner[sub] = value[sub]
-                value = inner
-            elif isinstance(value, list):
-                value = CommentedSeq(value)
-            data[key] = value
-    return format_text(SCHEMA_COMMENT + "\n" + _dump(data))
 
 
 def _number(text: str) -> float:
