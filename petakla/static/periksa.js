@@ -173,7 +173,9 @@
             " Pilih salah satu: " + choices.join(", ") + ".");
       }
     } else if (kw === "type") {
-      add(dotted, "harus berupa " + (TYPE_NAMES[v] || v) + ", bukan '" + show(value) + "'.");
+      var quote = v === "string" && (typeof value === "boolean" || typeof value === "number")
+        ? " Bila memang teks, apit dengan tanda kutip: \"" + show(value) + "\"." : "";
+      add(dotted, "harus berupa " + (TYPE_NAMES[v] || v) + ", bukan '" + show(value) + "'." + quote);
     } else if (kw === "minLength") {
       add(dotted, "tidak boleh kosong; isi atau hapus baris ini.");
     } else if (kw === "maxLength") {
