@@ -33,7 +33,8 @@ SCHEMA_LEVEL = {
     "lokasi_not_numbers", "lokasi_one_number", "lokasi_perkiraan_not_boolean", "lokasi_swapped",
     "lokasi_text", "nama_boolean", "nama_empty", "nama_missing", "nama_null", "nama_too_long",
     "pengelola_nama_missing", "pengelola_not_mapping", "pengelola_sektor_unknown",
-    "root_list", "root_required_missing", "root_scalar", "status_unknown", "sumber_missing", "unknown_key_near_miss",
+    "root_list", "root_required_missing", "root_scalar", "status_unknown", "sumber_missing",
+    "unknown_key_near_miss",
     "usia_boolean", "usia_negative", "usia_not_integer", "verifikasi_date_format", "verifikasi_missing_oleh",
 }
 BEYOND_SCHEMA = {
