@@ -65,8 +65,13 @@ FIELDS: dict[str, Column] = {
     "lokasi_perkiraan": Column(
         "properties.lokasi_perkiraan",
         "Kosong bila titik diukur di tempat. Bila titik hanya perkiraan: editor (perkiraan "
-        "penyunting), geocode (dicari dari alamat di data OpenStreetMap) atau kelurahan (titik "
-        "di dalam wilayah kelurahan)."),
+        "penyunting), jalan (di jalan yang disebut alamat), geocode (dicari dari alamat di data "
+        "OpenStreetMap) atau kelurahan (hanya kelurahannya yang diketahui; titik mewakili "
+        "kelurahan)."),
+    "ketelitian_lokasi": Column("properties.ketelitian_lokasi",
+                                "Kosong bila data tidak menyebutnya."),
+    "sumber_lokasi": Column("properties.sumber_lokasi",
+                            "Diisi bila koordinat berasal dari sumber sekunder."),
     "pengelola": Column("properties.pengelola.properties.nama"),
     "sektor": Column("properties.pengelola.properties.sektor"),
     "jam_buka": Column("properties.jam_buka"),
@@ -126,6 +131,8 @@ def _row(f: Facility) -> dict:
         "kelurahan_kode": f.kelurahan.kode, "kecamatan": f.kelurahan.kecamatan.nama,
         "kecamatan_kode": f.kelurahan.kecamatan.kode,
         "lat": round(f.lat, 6), "lon": round(f.lon, 6), "lokasi_perkiraan": f.approx or "",
+        "ketelitian_lokasi": d.get("ketelitian_lokasi", ""),
+        "sumber_lokasi": d.get("sumber_lokasi", ""),
         "pengelola": pengelola.get("nama", ""), "sektor": pengelola.get("sektor", ""),
         "jam_buka": d.get("jam_buka", ""), "usia_min": usia[0], "usia_max": usia[1],
         "fasilitas": ";".join(d.get("fasilitas", [])), "akses": d.get("akses", ""),
@@ -160,6 +167,8 @@ def kml_description(f: Facility, site_url: str = "") -> str:
                                           else "belum diverifikasi"))
     if f.approx:
         lines.append(APPROX_LABELS[f.approx])
+    if f.secondary_point:
+        lines.append(f"Titik dari sumber sekunder: {f.secondary_point}")
     html = "<br>".join(escape(line) for line in lines)
     if site_url:
         url = f"{site_url.rstrip('/')}/fasilitas/{f.id}/"

@@ -27,6 +27,7 @@ from .schema import AKSES, STATUS
 from .vocab import Vocab
 
 MAP_DIR = "peta"
+OUTLINE_NAME = "batas.geojson"  # coverage.OUTLINE_FILE, relative to the map documents
 DATA_FILE = f"{MAP_DIR}/fasilitas.json"  # every field the map shows; loaded when needed
 MARKER_TABLE_ID = "pk-titik"  # the <script type="application/json"> inside peta.html
 MARKER_SCALE = 100_000  # coordinates as whole 1e-5 degrees (about 1 m) from the city's corner
@@ -189,7 +190,9 @@ def map_documents(config: Config, vocab: Vocab, extras: Sequence[MapExtra] = (),
             {**common, "data": "fasilitas.json", "titik": MARKER_TABLE_ID}, extras,
             markers=marker_data(list(facilities), config, city) if city else ""),
         f"{MAP_DIR}/mini.html": _base_map(
-            config, "Peta lokasi fasilitas", 16, "mini", {**common, "zoom": 16}, extras),
+            config, "Peta lokasi fasilitas", 16, "mini",
+            {**common, "zoom": 16, "batas": OUTLINE_NAME if config.batas_kelurahan else ""},
+            extras),
     }
 
 
@@ -241,4 +244,6 @@ def mini_map_src(f: Facility, root: str) -> str:
              f"n={quote(f.nama, safe='')}"]
     if f.approx:
         parts.append(f"approx={f.approx}")
+    if f.approx == "kelurahan":  # drawn as the kelurahan's outline (when boundaries exist)
+        parts.append(f"kel={quote(f.kelurahan.kode, safe='')}")
     return f"{root}{MAP_DIR}/mini.html#" + "&".join(parts)

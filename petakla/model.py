@@ -11,8 +11,11 @@ from .vocab import Category
 APPROX_LABELS = {
     "editor": "Lokasi perkiraan",
     "geocode": "Lokasi perkiraan (dari alamat)",
-    "kelurahan": "Lokasi perkiraan: kelurahan",
+    "jalan": "Lokasi perkiraan: di jalan yang disebut alamat",
+    "kelurahan": "Lokasi perkiraan: hanya kelurahannya yang diketahui",
 }
+# The precision in words for the facility page (approx None with `ketelitian_lokasi: tepat`).
+EXACT_LABEL = "Tepat di tempatnya"
 
 
 @dataclass(frozen=True)
@@ -25,8 +28,9 @@ class Facility:
     lat: float | None = None
     lon: float | None = None
     # Why the point is not exact: None (measured), "editor" (the record says it is
-    # approximate), "geocode" (looked up from the address), "kelurahan" (a fallback point
-    # inside the kelurahan). APPROX_LABELS says it to people.
+    # approximate), "jalan" (somewhere on the street of its address), "geocode" (looked up
+    # from the address), "kelurahan" (only the kelurahan is known: the record says so, or a
+    # fallback point inside it). APPROX_LABELS says it to people.
     approx: str | None = None
 
     @property
@@ -40,6 +44,18 @@ class Facility:
     @property
     def verified(self) -> dict | None:
         return self.data.get("verifikasi")
+
+    @property
+    def precision_label(self) -> str:
+        """The precision of the point in words, or "" when the record does not say."""
+        if self.approx:
+            return APPROX_LABELS[self.approx]
+        return EXACT_LABEL if self.data.get("ketelitian_lokasi") == "tepat" else ""
+
+    @property
+    def secondary_point(self) -> str:
+        """Where the point came from when that is a secondary source ("" otherwise)."""
+        return self.data.get("sumber_lokasi", "")
 
     @property
     def protected(self) -> bool:

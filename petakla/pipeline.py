@@ -79,7 +79,8 @@ def check_kelurahan(located: list[tuple[Document, Facility]], boundaries: Bounda
     """Check every point against its declared kelurahan with one spatial join; return the
     indexes (into `located`) of the facilities whose point lies elsewhere."""
     todo = [(i, doc, f) for i, (doc, f) in enumerate(located)
-            if f.has_location and f.approx != "kelurahan"]
+            # a fallback point lies inside its kelurahan by construction; written ones may not
+            if f.has_location and not (f.approx == "kelurahan" and "lokasi" not in f.data)]
     where = boundaries.kelurahan_of([(f.lat, f.lon) for _, _, f in todo])
     names = boundaries.names()
     official = {k.kode: k.nama for k in city.kelurahan}

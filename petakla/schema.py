@@ -26,6 +26,12 @@ AKSES = {
     "pengunjung": "Untuk pengunjung tempat itu",
     "karyawan": "Hanya untuk karyawan",
 }
+# How precisely `lokasi` places the facility (shown on the site in words and shape).
+KETELITIAN = {
+    "tepat": "Tepat di tempatnya",
+    "jalan": "Di jalan yang disebut alamat; letak persisnya belum diketahui",
+    "kelurahan": "Hanya kelurahannya yang diketahui; titik mewakili kelurahan",
+}
 STATUS = {
     "aktif": "Aktif",
     "tutup-sementara": "Tutup sementara",
@@ -98,6 +104,16 @@ def build_schema(vocab: Vocab, city: City, kategori: str | None = None) -> dict:
                 "description": "true bila koordinat hanya perkiraan (belum diukur di tempat).",
                 "type": "boolean",
             },
+            "ketelitian_lokasi": {
+                "description": "Seberapa tepat `lokasi`: tepat (di tempatnya), jalan (di jalan "
+                               "yang disebut alamat) atau kelurahan (hanya kelurahannya yang "
+                               "diketahui; di peta digambar sebagai wilayah kelurahan).",
+                "enum": list(KETELITIAN),
+            },
+            "sumber_lokasi": _text("Asal koordinat bila diambil dari sumber sekunder (aplikasi "
+                                   "atau peta pihak ketiga, bukan pengukuran di tempat atau "
+                                   "sumber resmi); di situs ditandai sebagai sumber sekunder.",
+                                   maxLength=300),
             "pengelola": {
                 "description": "Lembaga yang mengelola fasilitas.",
                 "type": "object",
@@ -173,6 +189,7 @@ def build_schema(vocab: Vocab, city: City, kategori: str | None = None) -> dict:
             },
             "status": {"description": "Status fasilitas; bawaan: aktif.", "enum": list(STATUS)},
         },
+        "dependentRequired": {"ketelitian_lokasi": ["lokasi"], "sumber_lokasi": ["lokasi"]},
         "allOf": [
             {
                 "if": {

@@ -136,6 +136,12 @@ def _schema_problem(doc: Document, err: ValidationError) -> None:
         doc.problem(path, "ada nilai yang ditulis lebih dari sekali; hapus duplikatnya.")
     elif kw == "minProperties":
         doc.problem(path, "isi paling sedikit satu dari: telepon, situs, email — atau hapus 'kontak'.")
+    elif kw == "dependentRequired":
+        for key, needs in err.validator_value.items():
+            if key in value and any(n not in value for n in needs):
+                doc.problem(path + (key,), f"'{key}' hanya berlaku untuk koordinat yang ditulis; "
+                                           "tambahkan `lokasi: [lintang, bujur]` atau hapus "
+                                           "baris ini.", key=True)
     else:  # a keyword this table does not know yet: still say where, in Indonesian
         doc.problem(path, f"nilai '{_show(value)}' tidak sesuai aturan ({kw}).")
 
@@ -161,6 +167,10 @@ def _check_lokasi(doc: Document, config: Config) -> None:
             and all(isinstance(v, int | float) and not isinstance(v, bool) for v in lokasi)):
         return
     lat, lon = lokasi
+    if doc.data.get("ketelitian_lokasi") == "tepat" and doc.data.get("lokasi_perkiraan") is True:
+        doc.problem(("ketelitian_lokasi",), "'tepat' bertentangan dengan `lokasi_perkiraan: "
+                                            "true`; pilih jalan atau kelurahan, atau hapus "
+                                            "`lokasi_perkiraan`.")
     if config.in_bounds(lat, lon):
         return
     if config.in_bounds(lon, lat):
@@ -297,5 +307,15 @@ def validate_document(doc: Document, config: Config, vocab: Vocab, city: City,
         kelurahan=kelurahan,
         lat=float(lokasi[0]) if lokasi else None,
         lon=float(lokasi[1]) if lokasi else None,
-        approx="editor" if lokasi and doc.data.get("lokasi_perkiraan") else None,
+        approx=_approx(doc.data) if lokasi else None,
     )
+
+
+def _approx(data: dict) -> str | None:
+    """Why a written point is not exact (see model.APPROX_LABELS), from its precision first."""
+    ketelitian = data.get("ketelitian_lokasi")
+    if ketelitian in ("jalan", "kelurahan"):
+        return ketelitian
+    if ketelitian == "tepat":
+        return None
+    return "editor" if data.get("lokasi_perkiraan") else None

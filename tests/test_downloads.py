@@ -46,7 +46,11 @@ def expected_row(rec: dict) -> dict[str, str]:
         "email": kontak.get("email", ""), "keterangan": rec.get("keterangan", ""),
         "sumber": rec["sumber"], "status": rec.get("status", "aktif"),
         "verifikasi_tanggal": str(ver.get("tanggal", "")), "verifikasi_oleh": ver.get("oleh", ""),
-        "lokasi_perkiraan": "editor" if rec.get("lokasi_perkiraan") else "",
+        "lokasi_perkiraan": (rec["ketelitian_lokasi"] if rec.get("ketelitian_lokasi") in
+                             ("jalan", "kelurahan") else
+                             "editor" if rec.get("lokasi_perkiraan") else ""),
+        "ketelitian_lokasi": rec.get("ketelitian_lokasi", ""),
+        "sumber_lokasi": rec.get("sumber_lokasi", ""),
     }
 
 

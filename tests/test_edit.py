@@ -111,6 +111,8 @@ jam_buka: Mo-Fr 08:00-16:00
 pengelola:
   sektor: pemerintah
   nama: Lembaga Uji
+sumber_lokasi: Peta uji
+ketelitian_lokasi: jalan
 lokasi_perkiraan: true
 lokasi: [-3.3186, 114.5925]
 kelurahan: Kertak Baru Ilir

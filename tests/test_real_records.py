@@ -40,6 +40,31 @@ def test_real_records_cite_a_source_and_are_not_claimed_verified(real):
         assert f.verified is None, f.id
 
 
+def test_real_records_say_how_precise_their_point_is(real):
+    """Every real point states its precision; a point taken from a secondary source (a
+    third-party app) never claims to be exact, and one known only to its kelurahan is drawn as
+    that kelurahan (approx "kelurahan"), never as a precise spot."""
+    for f in real.facilities:
+        precision = f.data.get("ketelitian_lokasi")
+        assert precision in ("tepat", "jalan", "kelurahan"), f.id
+        assert f.precision_label, f.id
+        if f.data.get("sumber_lokasi"):
+            assert precision != "tepat" and f.approx, f.id
+        if precision == "kelurahan":
+            assert f.approx == "kelurahan", f.id
+
+
+def test_designations_are_claimed_only_by_records_that_cite_them(real):
+    """"Ramah anak" designations (puskesmas, RBRA) are claims: the record's text must say
+    what designated it, otherwise the plain category (puskesmas, taman-bermain) applies."""
+    for f in real.facilities:
+        if f.category.slug == "puskesmas-ramah-anak":
+            assert "ramah anak" in f.data.get("keterangan", "").lower(), f.id
+        if f.category.slug == "ruang-bermain-ramah-anak":
+            text = (f.nama + " " + f.data.get("keterangan", "")).lower()
+            assert "rbra" in text or "ramah anak" in text, f.id
+
+
 def test_real_points_lie_in_their_declared_kelurahan(real):
     path = SHARED_GEO / "banjarmasin_kelurahan.geojson"
     if not path.exists():

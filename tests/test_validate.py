@@ -226,7 +226,7 @@ def test_old_verification_is_a_warning_only(project):
     assert fresh.problems == []
     stale = check_one(project, source, source.name,
                       today=verified + datetime.timedelta(days=STALE_AFTER_DAYS + 1))
-    assert positions(stale.problems) == [(24, 12, "warning", "verifikasi.tanggal")]
+    assert positions(stale.problems) == [(26, 12, "warning", "verifikasi.tanggal")]
     assert_indonesian(stale.problems[0])
     assert stale.ok and len(stale.facilities) == 1
 
@@ -235,7 +235,7 @@ def test_verification_today_is_not_in_the_future(project):
     source = FIXTURES / "valid" / "ruang-laktasi-lengkap.yml"
     assert check_one(project, source, source.name, today=datetime.date(2026, 10, 15)).ok
     early = check_one(project, source, source.name, today=datetime.date(2026, 10, 14))
-    assert positions(early.problems) == [(24, 12, "error", "verifikasi.tanggal")]
+    assert positions(early.problems) == [(26, 12, "error", "verifikasi.tanggal")]
 
 
 def test_approximate_location_is_kept(project):

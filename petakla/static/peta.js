@@ -586,12 +586,37 @@
     if (!isFinite(lat) || !isFinite(lon) || !cat) return;
     var m = L.marker([lat, lon], { icon: iconFor(p.k, cat), title: p.n || cat.label,
                                    alt: (p.n || "") + " (" + cat.label + ")" }).addTo(map);
-    if (p.approx) {
-      L.circle([lat, lon], { radius: 150, color: cat.warna, weight: 1, fillOpacity: 0.08 }).addTo(map);
-      m.bindTooltip(opts.perkiraan[p.approx] || "Lokasi perkiraan", { permanent: false });
-    }
     map.setView([lat, lon], opts.zoom || 16);
-    document.documentElement.setAttribute("data-pk-ready", "1");
+    if (!p.approx) { document.documentElement.setAttribute("data-pk-ready", "1"); return; }
+    // An approximate point says so in words; one known only to its kelurahan is drawn as the
+    // kelurahan itself (never a small circle, which would read as "within so many metres").
+    var label = opts.perkiraan[p.approx] || "Lokasi perkiraan";
+    m.bindTooltip(label, { permanent: false });
+    var note = L.control({ position: "bottomleft" });
+    note.onAdd = function () {
+      var box = L.DomUtil.create("div", "pk-ketelitian leaflet-bar");
+      box.textContent = label;
+      return box;
+    };
+    note.addTo(map);
+    var ready = function () { document.documentElement.setAttribute("data-pk-ready", "1"); };
+    if (p.approx !== "kelurahan" || !p.kel || !opts.batas) { ready(); return; }
+    fetch(opts.batas).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    }).then(function (data) {
+      var shapes = (data.features || []).filter(function (f) {
+        return f.properties && f.properties.tingkat === "kelurahan" && f.properties.kode === p.kel;
+      });
+      if (shapes.length) {
+        var area = L.geoJSON(shapes, { interactive: false, style: function () {
+          return { color: cat.warna, weight: 2, dashArray: "6 4", fillColor: cat.warna, fillOpacity: 0.12 };
+        } }).addTo(map);
+        area.pkKelurahan = p.kel;
+        window.PetaKLA.area = area;
+        map.fitBounds(area.getBounds(), { padding: [12, 12] });
+      }
+    }).catch(function () { /* without the outline the words still say it */ }).then(ready);
   }
 
   window.PetaKLA = { main: main, mini: mini, _isOpen: isOpen, _minute: minuteOfWeekWITA };
