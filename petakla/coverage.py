@@ -390,7 +390,8 @@ def coverage_files(config: Config, vocab: Vocab, city: City,
         sectors=sectors, by_sector=by_sector,
         sector_total=sum(n for _, _, n in sectors),
         contributors=[(s, stats.SECTOR_LABELS[s], stats.contributors(facilities, s))
-                      for s in ("dunia-usaha", "media")],
+                      # business and media first: a company sees its peers, then the rest
+                      for s in ("dunia-usaha", "media", "non-pemerintah", "pemerintah")],
         has_shapes=shapes is not None, missing_shapes=shapes.missing if shapes else (),
         reach=reach, reach_total=reach_total, n_play=len(play), radius=int(stats.WALK_RADIUS_M),
         types_map=f"../{TYPES_MAP}", reach_map=f"../{REACH_MAP}", pct=pct, km2=km2,

@@ -22,6 +22,7 @@ from .osm_export import osm_summary
 from .poster import POSTER_FILE, facility_url
 from .regions import City
 from .schema import AKSES, SEKTOR, STATUS, build_schema
+from .stats import SECTOR_LABELS, SECTORS, UNKNOWN_SECTOR, contributors
 from .vocab import Vocab
 
 
@@ -147,6 +148,19 @@ def facility_page(env: Environment, f: Facility, vocab: Vocab, config: Config | 
     ))
 
 
+def sector_providers(facilities: list[Facility]) -> list[tuple[str, int, list[tuple[str, int]]]]:
+    """Per KLA sector: its label, how many facilities it provides and its providers (name,
+    count), for the home page; "tidak diketahui" only when some record lacks a pengelola."""
+    out = []
+    for sector in SECTORS:
+        groups = contributors(facilities, sector)
+        if sector == UNKNOWN_SECTOR and not groups:
+            continue
+        out.append((SECTOR_LABELS[sector], sum(len(items) for _, items in groups),
+                    [(name, len(items)) for name, items in groups]))
+    return out
+
+
 def generate_pages(config: Config, vocab: Vocab, city: City,
                    facilities: list[Facility], site_url: str = "") -> dict[str, str]:
     env = _env()
@@ -167,6 +181,7 @@ def generate_pages(config: Config, vocab: Vocab, city: City,
         per_kategori=[(c, len(by_cat[c.slug])) for c in vocab.categories.values()],
         per_kecamatan=[(kc, sum(len(by_kel[k.kode]) for k in city.kelurahan_in(kc)))
                        for kc in city.kecamatan],
+        per_sektor=sector_providers(public),
     )
     pages["peta/index.md"] = env.get_template("peta.md.j2").render(**common)
     for f in public:

@@ -97,3 +97,16 @@ def test_real_site_builds_with_every_record(real, tmp_path):
         assert "Belum diverifikasi" in page, f.id
     geojson = json.loads((site / "data" / "fasilitas.geojson").read_text(encoding="utf-8"))
     assert len(geojson["features"]) == len(real.facilities)
+    # The home page names every provider of every sector, with its count, and /cakupan/
+    # lists each provider's facilities.
+    from html import unescape
+
+    from petakla.stats import SECTOR_LABELS, contributors
+
+    home = unescape((site / "index.html").read_text(encoding="utf-8"))
+    cakupan = unescape((site / "cakupan" / "index.html").read_text(encoding="utf-8"))
+    assert "Siapa penyedianya" in home
+    for sector, label in SECTOR_LABELS.items():
+        for name, items in contributors(real.facilities, sector):
+            assert f"{name} ({len(items)})" in home, (label, name)
+            assert name in cakupan, (label, name)
