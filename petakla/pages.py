@@ -22,7 +22,7 @@ from .osm_export import osm_summary
 from .poster import POSTER_FILE, facility_url
 from .regions import City
 from .schema import AKSES, SEKTOR, STATUS, build_schema
-from .stats import SECTOR_LABELS, SECTORS, UNKNOWN_SECTOR, contributors
+from .stats import SECTOR_LABELS, SECTORS, UNKNOWN_SECTOR, contributors, counted, sector_of
 from .vocab import Vocab
 
 
@@ -153,9 +153,12 @@ def sector_providers(facilities: list[Facility]) -> list[tuple[str, int, list[tu
     count), for the home page; "tidak diketahui" only when some record lacks a pengelola."""
     out = []
     for sector in SECTORS:
-        groups = contributors(facilities, sector)
-        if sector == UNKNOWN_SECTOR and not groups:
+        if sector == UNKNOWN_SECTOR:  # no pengelola: a count, no names
+            n = sum(1 for f in counted(facilities) if sector_of(f) == UNKNOWN_SECTOR)
+            if n:
+                out.append((SECTOR_LABELS[sector], n, []))
             continue
+        groups = contributors(facilities, sector)
         out.append((SECTOR_LABELS[sector], sum(len(items) for _, items in groups),
                     [(name, len(items)) for name, items in groups]))
     return out

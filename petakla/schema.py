@@ -189,7 +189,6 @@ def build_schema(vocab: Vocab, city: City, kategori: str | None = None) -> dict:
             },
             "status": {"description": "Status fasilitas; bawaan: aktif.", "enum": list(STATUS)},
         },
-        "dependentRequired": {"ketelitian_lokasi": ["lokasi"], "sumber_lokasi": ["lokasi"]},
         "allOf": [
             {
                 "if": {

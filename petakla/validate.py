@@ -136,12 +136,6 @@ def _schema_problem(doc: Document, err: ValidationError) -> None:
         doc.problem(path, "ada nilai yang ditulis lebih dari sekali; hapus duplikatnya.")
     elif kw == "minProperties":
         doc.problem(path, "isi paling sedikit satu dari: telepon, situs, email — atau hapus 'kontak'.")
-    elif kw == "dependentRequired":
-        for key, needs in err.validator_value.items():
-            if key in value and any(n not in value for n in needs):
-                doc.problem(path + (key,), f"'{key}' hanya berlaku untuk koordinat yang ditulis; "
-                                           "tambahkan `lokasi: [lintang, bujur]` atau hapus "
-                                           "baris ini.", key=True)
     else:  # a keyword this table does not know yet: still say where, in Indonesian
         doc.problem(path, f"nilai '{_show(value)}' tidak sesuai aturan ({kw}).")
 
@@ -163,6 +157,12 @@ def _check_kelurahan(doc: Document, city: City) -> Any:
 
 def _check_lokasi(doc: Document, config: Config) -> None:
     lokasi = doc.data.get("lokasi")
+    if lokasi is None:  # precision and point source describe a written point only
+        for key in ("ketelitian_lokasi", "sumber_lokasi"):
+            if key in doc.data:
+                doc.problem((key,), f"'{key}' hanya berlaku untuk koordinat yang ditulis; "
+                                    "tambahkan `lokasi: [lintang, bujur]` atau hapus baris ini.",
+                            key=True)
     if not (isinstance(lokasi, list) and len(lokasi) == 2
             and all(isinstance(v, int | float) and not isinstance(v, bool) for v in lokasi)):
         return

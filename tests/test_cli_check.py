@@ -98,9 +98,9 @@ def test_known_lines(invalid_project):
     out = run("--root", str(invalid_project), "check").stderr.splitlines()
     assert ("facilities/kategori-unknown.yml:3:11: error: kategori: nilai 'ruang-laktsi' tidak "
             "dikenal. Maksud Anda 'ruang-laktasi'? Pilih salah satu: forum-anak, kampung-bermain, "
-            "perpustakaan-ramah-anak, pojok-baca, pusat-kreativitas-anak, puskesmas-ramah-anak, "
-            "puspaga, ruang-bermain-ramah-anak, ruang-laktasi, rumah-aman, rumah-ibadah-ramah-anak, "
-            "sekolah-ramah-anak, uptd-ppa.") in out
+            "perpustakaan-ramah-anak, pojok-baca, pusat-kreativitas-anak, puskesmas, "
+            "puskesmas-ramah-anak, puspaga, ruang-bermain-ramah-anak, ruang-laktasi, rumah-aman, "
+            "rumah-ibadah-ramah-anak, sekolah-ramah-anak, taman-bermain, uptd-ppa.") in out
     assert ("facilities/lokasi-swapped.yml:5:9: error: lokasi: lintang dan bujur tertukar; tulis "
             "[-3.3186, 114.5925] (lintang dulu, lalu bujur).") in out
     assert ("facilities/root-tab-indent.yml:7:1: error: ada karakter tab; gunakan spasi untuk "

@@ -25,6 +25,7 @@ from petakla.geocode import (
     run_geocode,
     save_cache,
 )
+from petakla.model import APPROX_LABELS
 from petakla.pipeline import check
 
 REPO = Path(__file__).resolve().parent.parent
@@ -401,4 +402,4 @@ def test_full_build_uses_cache_and_kelurahan_fallback_without_network(project, n
     cached = (site / "fasilitas" / "ruang-laktasi-pramuka" / "index.html").read_text("utf-8")
     fallback = (site / "fasilitas" / "taman-teluk-dalam" / "index.html").read_text("utf-8")
     assert "Lokasi perkiraan (dari alamat)" in cached
-    assert "Lokasi perkiraan: kelurahan" in fallback
+    assert APPROX_LABELS["kelurahan"] in fallback  # "…: hanya kelurahannya yang diketahui"
