@@ -17,7 +17,7 @@ from .schema import SEKTOR
 from .vocab import Category, Klaster, Vocab
 
 COUNTED_STATUS = ("aktif", "tutup-sementara")
-PLAY_CATEGORIES = ("kampung-bermain", "ruang-bermain-ramah-anak")
+PLAY_CATEGORIES = ("kampung-bermain", "ruang-bermain-ramah-anak", "taman-bermain")
 WALK_RADIUS_M = 500.0
 UTM = "EPSG:32750"  # UTM zone 50S: metres, for Banjarmasin
 UNKNOWN_SECTOR = "tidak-diketahui"

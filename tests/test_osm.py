@@ -150,7 +150,8 @@ def test_osm_export_read_back_by_osmium_and_gdal(fixture_site):
             ((str(usia[0]), str(usia[1])) if usia else (None, None))
         assert tags.get("operator") == (rec.get("pengelola") or {}).get("nama")
         assert tags.get("check_date") == ((rec.get("verifikasi") or {}).get("tanggal") or None)
-        assert ("fixme" in tags) == (not rec.get("lokasi") or bool(rec.get("lokasi_perkiraan")))
+        assert ("fixme" in tags) == (not rec.get("lokasi") or bool(rec.get("lokasi_perkiraan"))
+                                     or rec.get("ketelitian_lokasi") in ("jalan", "kelurahan"))
         phone = (rec.get("kontak") or {}).get("telepon")
         if phone:
             assert re.fullmatch(r"\+62 \d{2,4} \d{4,9}", tags["phone"])
@@ -260,7 +261,7 @@ def import_project(tmp_path: Path) -> Path:
 # The fixture's objects and what impor-osm must do with each (tests/fixtures/osm/overpass.json).
 EXPECTED_WRITES = {
     "node/1001": ("contoh-taman-bermain-kuripan", "Contoh Taman Bermain Kuripan",
-                  "ruang-bermain-ramah-anak", "Kuripan"),
+                  "taman-bermain", "Kuripan"),
     "node/1002": ("contoh-perpustakaan-belitung", "Contoh Perpustakaan Belitung",
                   "perpustakaan-ramah-anak", "Belitung Utara"),
     "way/2001": ("contoh-pojok-baca-sungai-miai", "Contoh Pojok Baca Sungai Miai", "pojok-baca",
@@ -373,9 +374,9 @@ def test_impor_osm_refuses_a_file_that_is_not_osm_data(tmp_path, import_project)
 def test_category_matching_never_reaches_a_protected_category():
     vocab = load_vocab()
     assert match_category({"amenity": "clinic", "name": "Puskesmas Contoh"},
-                          vocab).slug == "puskesmas-ramah-anak"
+                          vocab).slug == "puskesmas"
     assert match_category({"amenity": "clinic", "name": "Klinik Contoh"}, vocab) is None
-    assert match_category({"leisure": "playground"}, vocab).slug == "ruang-bermain-ramah-anak"
+    assert match_category({"leisure": "playground"}, vocab).slug == "taman-bermain"
     for slug, cat in vocab.categories.items():
         if cat.dilindungi:
             assert not cat.osm and not cat.osm_info.impor, slug
