@@ -95,13 +95,13 @@ def test_new_asks_again_for_a_point_instead_of_writing_a_record_that_fails(proje
 
 
 def test_new_speaks_indonesian_for_flag_errors(project):
-    child = spawn(project, "--lokasi", "-3,3;114,6", "--nama", "Uji", "--kategori", "puskesmas",
+    child = spawn(project, "--lokasi", "-3,3;114,6", "--nama", "Uji", "--kategori", "klinik",
                   "--kelurahan", "Pelambuan", "--sumber", "Data uji")
     child.expect(pexpect.EOF)
     child.close()
     out = child.before
     assert child.exitstatus == 2, out
-    assert "kategori 'puskesmas' tidak dikenal" in out and "expected" not in out
+    assert "kategori 'klinik' tidak dikenal" in out and "expected" not in out
     child = spawn(project, "--tidak-ada")
     child.expect(pexpect.EOF)
     child.close()

@@ -239,8 +239,17 @@
         add("kelurahan", "ejaan resmi: '" + found + "'; sebaiknya tulis ejaan itu.", "warning");
       }
     }
-    // lokasi
+    // lokasi (its precision and point source describe a written point only)
     var p = rec.lokasi;
+    if (p === undefined || p === null) {
+      ["ketelitian_lokasi", "sumber_lokasi"].forEach(function (key) {
+        if (key in rec) add(key, "'" + key + "' hanya berlaku untuk koordinat yang ditulis; tambahkan `lokasi: [lintang, bujur]` atau hapus baris ini.");
+      });
+    }
+    if (Array.isArray(p) && p.length === 2 && isNum(p[0]) && isNum(p[1]) &&
+        rec.ketelitian_lokasi === "tepat" && rec.lokasi_perkiraan === true) {
+      add("ketelitian_lokasi", "'tepat' bertentangan dengan `lokasi_perkiraan: true`; pilih jalan atau kelurahan, atau hapus `lokasi_perkiraan`.");
+    }
     if (Array.isArray(p) && p.length === 2 && isNum(p[0]) && isNum(p[1]) && !inBounds(ctx, p[0], p[1])) {
       add("lokasi", inBounds(ctx, p[1], p[0])
         ? "lintang dan bujur tertukar; tulis [" + pyNum(p[1]) + ", " + pyNum(p[0]) + "] (lintang dulu, lalu bujur)."
