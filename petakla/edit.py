@@ -26,7 +26,7 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from .config import Config
-from .load import Document, _yaml_error, load_document, record_paths
+from .load import _NESTING, Document, _yaml_error, load_document, record_paths
 from .report import Problem, errors, render
 from .schema import SCHEMA_FILE
 from .vocab import DATA
@@ -245,8 +245,8 @@ def format_text(text: str, display: str = "berkas.yml") -> str:
     except YAMLError as exc:
         _yaml_error(doc, exc, text)  # type: ignore[arg-type]  # ruamel's marks match PyYAML's
         raise FormatError(doc.problems) from None
-    except (ValueError, RecursionError) as exc:
-        doc.problem((), f"YAML tidak dapat dibaca ({type(exc).__name__}).")
+    except (ValueError, RecursionError):
+        doc.problem((), _NESTING)
         raise FormatError(doc.problems) from None
     if not isinstance(data, CommentedMap):
         doc.problem((), "isi berkas harus berupa kumpulan kunci (nama: ..., kategori: ...); "

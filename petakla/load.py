@@ -235,6 +235,8 @@ _INDENT = ("indentasi baris ini tidak cocok dengan baris di atasnya: kunci yang 
            "diawali jumlah spasi yang sama; periksa spasi di awal baris.", False)
 _AFTER_CLOSE = ("ada teks sesudah tanda kutip atau kurung penutup; apit seluruh nilai dengan tanda "
                 "kutip, atau hapus teks sesudahnya.", False)
+_NESTING = ("YAML tidak dapat dibaca: susunannya terlalu dalam atau tidak wajar; tulis satu "
+            "fasilitas sebagai kunci dan nilai biasa (lihat panduan kontributor).")
 _FALLBACK = ("YAML tidak dapat dibaca di sini; periksa indentasi (spasi di awal baris), titik dua "
              "sesudah nama kunci dan tanda kutip.")
 # problem -> (what to do, whether to point at the context mark, i.e. where the construct that
@@ -399,8 +401,8 @@ def load_document(path: Path, root: Path) -> Document:
     except yaml.YAMLError as exc:
         _yaml_error(doc, exc, text)
         return doc
-    except (ValueError, RecursionError) as exc:  # e.g. absurdly deep nesting
-        doc.problem((), f"YAML tidak dapat dibaca ({type(exc).__name__}).")
+    except (ValueError, RecursionError):  # e.g. absurdly deep nesting
+        doc.problem((), _NESTING)
         return doc
     if node is None:
         doc.problem((), "berkas kosong; isi dengan data satu fasilitas (lihat panduan kontributor).")
@@ -412,8 +414,9 @@ def load_document(path: Path, root: Path) -> Document:
         doc.problems.append(Problem(doc.display, line, col, "error",
                                     ".".join(str(p) for p in exc.path), exc.message))
         doc.data = None
-    except (yaml.YAMLError, ValueError, RecursionError) as exc:  # e.g. 2025-13-45 as a date
-        doc.problem((), f"nilai tidak dapat dibaca ({exc}); periksa penulisannya.")
+    except (yaml.YAMLError, ValueError, RecursionError):  # e.g. 2025-13-45 as a date
+        doc.problem((), "ada nilai yang tidak dapat dibaca; periksa penulisannya (misalnya tanggal "
+                        "ditulis TTTT-BB-HH dan diapit tanda kutip).")
         doc.data = None
     return doc
 
