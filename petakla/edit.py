@@ -26,10 +26,11 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from .config import Config
-from .load import _NESTING, Document, _yaml_error, load_document, record_paths
+from .load import Document, load_document, record_paths
 from .report import Problem, errors, render
 from .schema import SCHEMA_FILE
 from .vocab import DATA
+from .yaml_errors import NESTING, yaml_problem
 
 SCHEMA_COMMENT = f"# yaml-language-server: $schema=../petakla/data/{SCHEMA_FILE}"
 FLOW_LISTS = ("lokasi", "usia", "fasilitas")
@@ -243,10 +244,10 @@ def format_text(text: str, display: str = "berkas.yml") -> str:
     try:
         data = _yaml().load(text)
     except YAMLError as exc:
-        _yaml_error(doc, exc, text)  # type: ignore[arg-type]  # ruamel's marks match PyYAML's
+        yaml_problem(doc, exc, text)  # type: ignore[arg-type]  # ruamel's marks match PyYAML's
         raise FormatError(doc.problems) from None
     except (ValueError, RecursionError):
-        doc.problem((), _NESTING)
+        doc.problem((), NESTING)
         raise FormatError(doc.problems) from None
     if not isinstance(data, CommentedMap):
         doc.problem((), "isi berkas harus berupa kumpulan kunci (nama: ..., kategori: ...); "

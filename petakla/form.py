@@ -52,7 +52,8 @@ class FormLayer(JSCSSMixin, folium.MacroElement):
         super().__init__()
         self._name = "FormLayer"
         self.options = options
-        self.default_js = [("petakla_periksa", f"{ROOT_FROM_MAP}{STATIC}/periksa.js"),
+        self.default_js = [("petakla_skema", f"{ROOT_FROM_MAP}{STATIC}/skema.js"),
+                           ("petakla_periksa", f"{ROOT_FROM_MAP}{STATIC}/periksa.js"),
                            ("petakla_sunting", f"{ROOT_FROM_MAP}{STATIC}/sunting.js"),
                            ("petakla_tambah", f"{ROOT_FROM_MAP}{STATIC}/tambah.js")]
         self.default_css = [("petakla_tambah_css", f"{ROOT_FROM_MAP}{STATIC}/tambah.css")]
