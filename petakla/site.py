@@ -26,6 +26,7 @@ from .csp import add_csp, tile_origin
 from .export import DOWNLOADS, downloads
 from .form import form_files
 from .geo import load_boundaries
+from .laporan import build_info, laporan_files
 from .maps import (
     CATEGORY_CSS,
     DATA_FILE,
@@ -96,6 +97,7 @@ def generate(config: Config, result: CheckResult | None = None, site_url: str = 
     out.update(generate_pages(config, vocab, city, facilities, site_url=site_url))
     out.update(form_files(config, facilities))  # /tambah/ and /kontribusi/kolom/
     out.update(coverage_files(config, vocab, city, facilities))
+    out.update(laporan_files(config, vocab, city, facilities, build_info(config.root)))
     if with_side_files:
         out.update(posters(facilities, site_url, config.judul, config.kota_nama))
     tiles = tile_origin(config.tiles)

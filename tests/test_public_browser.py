@@ -215,6 +215,9 @@ AXE_PAGES = [
     ("kecamatan", "kecamatan/banjarmasin-tengah/", "peta.html#kecamatan="),
     ("kategori", "kategori/ruang-laktasi/", "peta.html#kategori="),
     ("data", "data/", None),
+    ("laporan", "laporan/", None),
+    ("mutu", "mutu/", None),
+    ("laporan-cetak", "laporan/cetak.html", None),
     ("daftar", "kecamatan/banjarmasin-tengah/daftar/", None),
     ("poster", f"fasilitas/{HTML_NAME_ID}/poster.html", None),
 ]
