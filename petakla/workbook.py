@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -118,6 +119,7 @@ def _put(cell, value) -> None:
 def _fixed_zip(data: bytes, built: datetime.datetime) -> bytes:
     """The same archive with every entry dated `built` (openpyxl stamps the current time)."""
     stamp = max(built, datetime.datetime(1980, 1, 1, tzinfo=built.tzinfo)).timetuple()[:6]
+    w3c = built.strftime("%Y-%m-%dT%H:%M:%SZ")
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -125,5 +127,9 @@ def _fixed_zip(data: bytes, built: datetime.datetime) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info.filename))
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl sets `modified` to now on save
+                body = re.sub(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*",
+                              lambda m: m[1] + w3c.encode(), body)
+            dst.writestr(entry, body)
     return out.getvalue()
