@@ -90,6 +90,22 @@ def _cmd_impor_osm(args: argparse.Namespace) -> int:
     return run_import(config, args.file, dry_run=args.dry_run)
 
 
+def _cmd_banding(args: argparse.Namespace) -> int:
+    from .compare import CompareError, compare
+
+    try:
+        text = compare(load_config(args.root), args.dasar, args.usulan)
+    except CompareError as exc:
+        print(f"banding: {exc}", file=sys.stderr)
+        return 2
+    print(text, end="")
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY") if args.ringkasan else None
+    if summary_file:  # the pull-request workflow's summary
+        with open(summary_file, "a", encoding="utf-8") as fh:
+            fh.write(text + "\n")
+    return 0
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     from .site import serve_site
 
@@ -145,6 +161,16 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("--check", action="store_true",
                    help="jangan ubah apa pun; sebutkan berkas yang perlu dirapikan (exit 1)")
     f.set_defaults(func=_cmd_fmt)
+
+    bd = sub.add_parser("banding", help="angka cakupan dan mutu: sebelum → sesudah",
+                        description="Periksa data fasilitas dua commit dengan kode sekarang dan "
+                                    "cetak (Markdown) angka cakupan dan mutu data yang berubah.")
+    bd.add_argument("dasar", metavar="DASAR", help="commit pembanding, misalnya main")
+    bd.add_argument("usulan", metavar="USULAN", nargs="?", default="HEAD",
+                    help="commit usulan (bawaan: HEAD)")
+    bd.add_argument("--ringkasan", action="store_true",
+                    help="tambahkan juga ke berkas $GITHUB_STEP_SUMMARY (GitHub Actions)")
+    bd.set_defaults(func=_cmd_banding)
 
     n = sub.add_parser("new", help="buat berkas fasilitas baru",
                        description="Buat facilities/<id>.yml dari beberapa isian, lalu periksa. "

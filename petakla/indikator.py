@@ -66,8 +66,12 @@ def parse_mapping(data: dict, vocab: Vocab) -> tuple[list[Indicator], dict[str, 
             if not str(url).startswith(("https://", "http://")):
                 problems.append(f"indikator {key}: sumber {url!r} bukan alamat web")
     for slug in vocab.categories:
-        if slug not in raw_cat or not (raw_cat[slug] or {}).get("indikator"):
+        entry = raw_cat.get(slug) or {}
+        if slug not in raw_cat or entry.get("indikator") is None:
             problems.append(f"kategori {slug}: belum dipetakan ke indikator")
+        elif not entry["indikator"] and not _text(entry.get("catatan")):
+            problems.append(f"kategori {slug}: tanpa indikator, `catatan` harus menjelaskan "
+                            "mengapa")
     for slug, entry in raw_cat.items():
         if slug not in vocab.categories:
             problems.append(f"kategori {slug}: tidak ada di kategori.yml")

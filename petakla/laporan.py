@@ -195,7 +195,9 @@ def laporan_files(config: Config, vocab: Vocab, city: City, facilities: list[Fac
                   sectors=[(s, stats.SECTOR_LABELS[s]) for s in stats.SECTORS],
                   notes=category_notes(vocab), source_parts=source_parts,
                   csv_files=[(t.file, t.judul) for t in views], xlsx=XLSX_FILE.split("/")[-1],
-                  protected_cats=[c for c in vocab.categories.values() if c.dilindungi])
+                  protected_cats=[c for c in vocab.categories.values() if c.dilindungi],
+                  no_indicator=[c for c in vocab.categories.values()
+                                if not any(c in i.categories for i in report.indicators)])
     out[f"{PAGE_DIR}/index.md"] = env.get_template("laporan.md.j2").render(**common, root="../")
     out[PRINT_FILE] = env.get_template("laporan_cetak.html.j2").render(**common, root="../")
     categories = stats.public_categories(vocab)
