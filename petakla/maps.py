@@ -69,6 +69,8 @@ class FacilityLayer(JSCSSMixin, folium.MacroElement):
             ("markercluster", f"{ROOT_FROM_MAP}{VENDOR}/markercluster/leaflet.markercluster.js"),
             ("petakla", f"{ROOT_FROM_MAP}{STATIC}/peta.js"),
         ]
+        if mode == "main":  # the full map's chips, panel and sheet (used on /peta/ only)
+            self.default_js.append(("petakla_panel", f"{ROOT_FROM_MAP}{STATIC}/peta-panel.js"))
         self.default_css = [
             ("markercluster_css", f"{ROOT_FROM_MAP}{VENDOR}/markercluster/MarkerCluster.css"),
             ("markercluster_default_css",
@@ -98,7 +100,7 @@ def category_css(vocab: Vocab) -> str:
 
 def _category_options(vocab: Vocab) -> dict:
     return {slug: {"slug": slug, "label": c.label, "warna": c.warna, "ikon": icon_path(c.ikon),
-                   "klaster": c.klaster.slug}
+                   "klaster": c.klaster.slug, "sinonim": list(c.sinonim)}
             for slug, c in vocab.categories.items() if not c.dilindungi}
 
 
@@ -129,7 +131,8 @@ def _base_map(config: Config, title: str, zoom: int, mode: str, options: dict,
     # default): each zoom level is one more grid MarkerCluster fills for every marker, and
     # 19 added a tenth to the time before the first marker at 10,000 facilities (measured).
     m = folium.Map(location=list(config.pusat), zoom_start=zoom, tiles=None,
-                   control_scale=True, min_zoom=10, max_zoom=18)
+                   control_scale=False, min_zoom=10, max_zoom=18)
+    # The scale is peta.js's, metric only (Folium's adds miles and feet).
     # Only the site's own copies of Leaflet; none of Folium's CDN defaults. Gesture handling
     # (two fingers to pan on phones) is switched on by peta.js for embedded maps only.
     m.default_js = [("leaflet", f"{ROOT_FROM_MAP}{VENDOR}/leaflet/leaflet.js"),
@@ -187,7 +190,10 @@ def map_documents(config: Config, vocab: Vocab, extras: Sequence[MapExtra] = (),
     return {
         f"{MAP_DIR}/peta.html": _base_map(
             config, f"Peta fasilitas ramah anak — {config.kota_nama}", config.zoom, "main",
-            {**common, "data": "fasilitas.json", "titik": MARKER_TABLE_ID}, extras,
+            {**common, "data": "fasilitas.json", "titik": MARKER_TABLE_ID,
+             # how many published facilities record opening hours ("buka sekarang" says so)
+             "berjam": sum(1 for f in facilities if f.has_location and f.data.get("jam_buka"))},
+            extras,
             markers=marker_data(list(facilities), config, city) if city else ""),
         f"{MAP_DIR}/mini.html": _base_map(
             config, "Peta lokasi fasilitas", 16, "mini",

@@ -60,6 +60,7 @@ class Category:
     osm: tuple[tuple[str, str], ...]  # the tags written on export (= osm_info.tags)
     dilindungi: bool
     osm_info: OsmMapping = OsmMapping()
+    sinonim: tuple[str, ...] = ()  # words the map's search also finds the category by
 
 
 @dataclass(frozen=True)
@@ -126,5 +127,6 @@ def load_vocab() -> Vocab:
             osm=(osm := _osm(v.get("osm"))).tags,
             dilindungi=bool(v["dilindungi"]),
             osm_info=osm,
+            sinonim=tuple(str(w) for w in v.get("sinonim") or ()),
         )
     return Vocab(categories=categories, klaster=klaster, amenitas=amenitas, amenity_osm=amenity_osm)

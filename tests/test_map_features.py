@@ -39,7 +39,8 @@ def visible_marker_titles(frame: Frame) -> list[str]:
 def test_filter_lives_in_the_url_and_survives_a_reload(page: Page, site_url):
     frame = open_map(page, site_url + "peta/")
     assert shown(frame) == N_PUBLIC
-    # Only ruang laktasi, only Banjarmasin Tengah.
+    # Only ruang laktasi, only Banjarmasin Tengah, with the detailed filters.
+    frame.locator(".pk-lainnya summary").click()
     for box in frame.locator(".pk-kategori input[type=checkbox]").all():
         if box.get_attribute("value") != "ruang-laktasi":
             box.uncheck()
@@ -110,9 +111,8 @@ def test_near_me_with_geolocation_lists_the_nearest_first(browser, site_url):
 
 def test_near_me_without_geolocation_uses_a_kelurahan_centre(page: Page, site_url):
     frame = open_map(page, site_url + "peta/")
-    # Without boundaries the centre is the mean of the kelurahan's facilities (marked
-    # approximate); Kuripan has the puskesmas.
-    frame.get_by_label("Dari pusat kelurahan").select_option("kuripan")
+    # Kuripan has the puskesmas: the nearest, chosen at once.
+    frame.get_by_label("Dari kelurahan").select_option("kuripan")
     first = frame.locator(".pk-hasil-item").first
     assert first.locator(".pk-hasil-nama").text_content() == "Contoh Puskesmas Ramah Anak Kuripan"
     assert "Kelurahan Kuripan" in frame.locator("#pk-jumlah").text_content()

@@ -126,11 +126,14 @@
   // ---- filters ------------------------------------------------------------------------
 
   var FILTER_KEYS = ["kategori", "klaster", "kecamatan", "kelurahan", "buka", "usia", "akses", "q"];
+  // Also in the URL, so a shared link reopens the same answer: the origin of "dekat saya"
+  // (a kelurahan slug, "lat,lon" or "saya" = ask this browser) and the chosen facility.
+  var ANSWER_KEYS = ["dari", "pilih"];
 
   function matcher(state, opts, now) {
     var cats = state.kategori ? state.kategori.split(",") : null;
-    var q = fold(state.q).trim();
-    var words = q ? q.split(/\s+/) : [];
+    var q = fold(state.q).replace(/[^a-z0-9]+/g, " ").trim();
+    var words = q ? q.split(/\s+/).map(function (w) { return " " + w; }) : [];
     var usia = state.usia === "" || state.usia === undefined ? null : parseInt(state.usia, 10);
     var minute = minuteOfWeekWITA(now || new Date());
     return function (f) {
@@ -157,214 +160,15 @@
     return data.baris.map(function (row) {
       var f = {};
       data.kolom.forEach(function (name) { f[name] = row[cols[name]]; });
-      f.teks = fold([f.nama, f.alamat, f.kelurahan, kecNames[f.kecamatan] || "", f.pengelola].join(" "));
+      // Words are matched at their start (" asi" is not found in "literasi"), in the name,
+      // address, kelurahan, kecamatan, pengelola and the category's label and synonyms
+      // (kategori.yml `sinonim`).
+      var cat = opts.kategori[f.kategori] || {};
+      f.teks = " " + fold([f.nama, f.alamat, f.kelurahan, kecNames[f.kecamatan] || "", f.pengelola,
+                           cat.label || "", (cat.sinonim || []).join(" ")].join(" "))
+        .replace(/[^a-z0-9]+/g, " ");
       return f;
     });
-  }
-
-  // ---- the panel (full map only) --------------------------------------------------------
-
-  function option(value, label, selected) {
-    var o = el("option", { value: value }, label);
-    if (selected) o.selected = true;
-    return o;
-  }
-
-  function labelled(id, text, control) {
-    var wrap = el("div", { "class": "pk-field" });
-    wrap.appendChild(el("label", { "for": id }, text));
-    control.id = id;
-    wrap.appendChild(control);
-    return wrap;
-  }
-
-  function buildPanel(app) {
-    var opts = app.opts, state = app.state;
-    var panel = el("section", { "class": "pk-panel", id: "pk-panel", "aria-label": "Filter, pencarian dan daftar fasilitas" });
-    var toggle = el("button", { type: "button", "class": "pk-panel-toggle", "aria-controls": "pk-panel-isi",
-                                "aria-expanded": "true" }, "Filter dan daftar");
-    var body = el("div", { "class": "pk-panel-isi", id: "pk-panel-isi" });
-    panel.appendChild(toggle);
-    panel.appendChild(body);
-
-    var search = el("input", { type: "search", autocomplete: "off", placeholder: "nama, alamat, kelurahan…" });
-    search.value = state.q || "";
-    body.appendChild(labelled("pk-cari", "Cari fasilitas", search));
-
-    var cats = el("fieldset", { "class": "pk-kategori" });
-    cats.appendChild(el("legend", {}, "Kategori"));
-    var chosen = state.kategori ? state.kategori.split(",") : null;
-    Object.keys(opts.kategori).forEach(function (slug) {
-      var cat = opts.kategori[slug];
-      var lab = el("label", { "class": "pk-cek" });
-      var box = el("input", { type: "checkbox", value: slug, name: "kategori" });
-      box.checked = !chosen || chosen.indexOf(slug) >= 0;
-      lab.appendChild(box);
-      var pin = el("span", {});
-      pin.innerHTML = pinHtml(cat);  // vocabulary only
-      lab.appendChild(pin);
-      lab.appendChild(el("span", {}, cat.label + " (" + (app.counts[slug] || 0) + ")"));
-      cats.appendChild(lab);
-    });
-    body.appendChild(cats);
-
-    var klaster = el("select");
-    klaster.appendChild(option("", "Semua klaster"));
-    opts.klaster.forEach(function (k) { klaster.appendChild(option(k.slug, k.judul, state.klaster === k.slug)); });
-    body.appendChild(labelled("pk-klaster", "Klaster KLA", klaster));
-
-    var kec = el("select");
-    kec.appendChild(option("", "Semua kecamatan"));
-    opts.kecamatan.forEach(function (k) { kec.appendChild(option(k.slug, k.nama, state.kecamatan === k.slug)); });
-    body.appendChild(labelled("pk-kecamatan", "Kecamatan", kec));
-
-    var kel = el("select");
-    function fillKelurahan() {
-      kel.textContent = "";
-      kel.appendChild(option("", "Semua kelurahan"));
-      opts.kecamatan.forEach(function (k) {
-        if (kec.value && k.slug !== kec.value) return;
-        k.kelurahan.forEach(function (x) { kel.appendChild(option(x.slug, x.nama, app.state.kelurahan === x.slug)); });
-      });
-    }
-    fillKelurahan();
-    body.appendChild(labelled("pk-kelurahan", "Kelurahan", kel));
-
-    var buka = el("input", { type: "checkbox" });
-    buka.checked = state.buka === "1";
-    var bukaLab = el("label", { "class": "pk-cek", "for": "pk-buka" });
-    buka.id = "pk-buka";
-    bukaLab.appendChild(buka);
-    bukaLab.appendChild(el("span", {}, "Buka sekarang (WITA)"));
-    body.appendChild(bukaLab);
-
-    var usia = el("input", { type: "number", min: "0", max: "18", inputmode: "numeric" });
-    usia.value = state.usia || "";
-    body.appendChild(labelled("pk-usia", "Usia anak (tahun)", usia));
-
-    var akses = el("select");
-    akses.appendChild(option("", "Semua"));
-    Object.keys(opts.akses).forEach(function (a) { akses.appendChild(option(a, opts.akses[a], state.akses === a)); });
-    body.appendChild(labelled("pk-akses", "Akses", akses));
-
-    var reset = el("button", { type: "button", "class": "pk-tombol pk-tombol--kedua" }, "Hapus filter");
-    body.appendChild(reset);
-
-    // Dekat saya: the browser's position (after the user agrees), or a kelurahan's centre.
-    var near = el("div", { "class": "pk-dekat" });
-    near.appendChild(el("h2", {}, "Dekat saya"));
-    var locate = el("button", { type: "button", "class": "pk-tombol" }, "Gunakan lokasi saya");
-    near.appendChild(locate);
-    var from = el("select");
-    from.appendChild(option("", "— atau pilih kelurahan —"));
-    opts.kecamatan.forEach(function (k) {
-      k.kelurahan.forEach(function (x) { if (x.titik) from.appendChild(option(x.slug, x.nama)); });
-    });
-    near.appendChild(labelled("pk-dari", "Dari pusat kelurahan", from));
-    body.appendChild(near);
-
-    var count = el("p", { "class": "pk-jumlah", id: "pk-jumlah", "aria-live": "polite" });
-    body.appendChild(count);
-    var list = el("ol", { "class": "pk-hasil", id: "pk-hasil", "aria-label": "Daftar fasilitas" });
-    body.appendChild(list);
-
-    function update(partial) {
-      Object.keys(partial).forEach(function (k) { app.state[k] = partial[k]; });
-      app.apply();
-    }
-    var timer = null;
-    search.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(function () { update({ q: search.value.trim() }); }, 150);
-    });
-    cats.addEventListener("change", function () {
-      var boxes = cats.querySelectorAll("input[type=checkbox]");
-      var on = [];
-      boxes.forEach(function (b) { if (b.checked) on.push(b.value); });
-      update({ kategori: on.length === boxes.length ? "" : (on.join(",") || "-") });
-    });
-    klaster.addEventListener("change", function () { update({ klaster: klaster.value }); });
-    kec.addEventListener("change", function () { app.state.kelurahan = ""; fillKelurahan(); update({ kecamatan: kec.value }); });
-    kel.addEventListener("change", function () { update({ kelurahan: kel.value }); });
-    buka.addEventListener("change", function () { update({ buka: buka.checked ? "1" : "" }); });
-    usia.addEventListener("input", function () { update({ usia: usia.value }); });
-    akses.addEventListener("change", function () { update({ akses: akses.value }); });
-    reset.addEventListener("click", function () {
-      FILTER_KEYS.forEach(function (k) { app.state[k] = ""; });
-      search.value = ""; klaster.value = ""; kec.value = ""; fillKelurahan(); buka.checked = false;
-      usia.value = ""; akses.value = "";
-      cats.querySelectorAll("input").forEach(function (b) { b.checked = true; });
-      app.origin = null;
-      app.apply();
-    });
-    toggle.addEventListener("click", function () {
-      var open = toggle.getAttribute("aria-expanded") !== "true";
-      toggle.setAttribute("aria-expanded", String(open));
-      panel.classList.toggle("pk-panel--tutup", !open);
-      app.panelOpen = open;
-      app.map.invalidateSize();
-      if (open) app.apply();
-    });
-    // Closed until asked for (the list needs every name), unless a shared link set filters.
-    app.panelOpen = FILTER_KEYS.some(function (k) { return state[k]; });
-    toggle.setAttribute("aria-expanded", String(app.panelOpen));
-    panel.classList.toggle("pk-panel--tutup", !app.panelOpen);
-
-    locate.addEventListener("click", function () {
-      if (!navigator.geolocation) {
-        count.textContent = "Peramban ini tidak dapat memberi lokasi. Pilih kelurahan di bawah.";
-        return;
-      }
-      count.textContent = "Mencari lokasi Anda…";
-      navigator.geolocation.getCurrentPosition(function (pos) {
-        app.setOrigin([pos.coords.latitude, pos.coords.longitude], "lokasi Anda");
-      }, function () {
-        count.textContent = "Lokasi tidak tersedia atau tidak diizinkan. Pilih kelurahan di bawah.";
-      }, { enableHighAccuracy: false, timeout: 15000, maximumAge: 60000 });
-    });
-    from.addEventListener("change", function () {
-      var found = null;
-      opts.kecamatan.forEach(function (k) { k.kelurahan.forEach(function (x) { if (x.slug === from.value) found = x; }); });
-      if (found) app.setOrigin(found.titik, "pusat Kelurahan " + found.nama + (found.perkiraan ? " (perkiraan)" : ""));
-      else { app.origin = null; app.apply(); }
-    });
-
-    app.renderList = function (shown) {
-      list.textContent = "";
-      var total = shown.length;
-      var items = shown;
-      if (app.origin) {
-        items = shown.map(function (f) { return [distanceM(app.origin.point, [f.lat, f.lon]), f]; })
-          .sort(function (a, b) { return a[0] - b[0]; }).slice(0, 10);
-        count.textContent = total + " fasilitas cocok; 10 terdekat dari " + app.origin.label + ":";
-      } else {
-        items = shown.slice().sort(function (a, b) { return a.nama.localeCompare(b.nama, "id"); })
-          .map(function (f) { return [null, f]; });
-        count.textContent = total === app.rows.length ? total + " fasilitas" : total + " dari " + app.rows.length + " fasilitas cocok";
-      }
-      var LIMIT = 100;
-      items.slice(0, LIMIT).forEach(function (pair) {
-        var f = pair[1], cat = opts.kategori[f.kategori];
-        var li = el("li", { "class": "pk-hasil-item" });
-        var btn = el("button", { type: "button", "class": "pk-hasil-nama" }, f.nama);
-        btn.addEventListener("click", function () { app.focus(f.id); });
-        li.appendChild(btn);
-        var meta = cat.label + " · " + f.kelurahan + (pair[0] !== null ? " · " + formatDistance(pair[0]) : "");
-        li.appendChild(el("span", { "class": "pk-hasil-meta" }, meta));
-        var links = el("span", { "class": "pk-hasil-tautan" });
-        links.appendChild(el("a", { href: opts.base + "fasilitas/" + encodeURIComponent(f.id) + "/", target: "_top" }, "Detail"));
-        if (pair[0] !== null) {
-          links.appendChild(document.createTextNode(" · "));
-          links.appendChild(el("a", { href: directionsUrl(f), target: "_blank", rel: "noopener" }, "Petunjuk arah"));
-        }
-        li.appendChild(links);
-        list.appendChild(li);
-      });
-      if (items.length > LIMIT) {
-        list.appendChild(el("li", { "class": "pk-hasil-lagi" }, "dan " + (items.length - LIMIT) + " lainnya — persempit pencarian atau filter."));
-      }
-    };
-    return panel;
   }
 
   // ---- the main map ----------------------------------------------------------------------
@@ -399,8 +203,10 @@
     var params = parseParams((full ? target : window).location.hash);
     var app = { opts: opts, map: map, state: {}, rows: [], markers: [], byId: {}, counts: {},
                 origin: null, ready: false, details: false, panelOpen: false };
-    FILTER_KEYS.forEach(function (k) { app.state[k] = params[k] || ""; });
+    FILTER_KEYS.concat(ANSWER_KEYS).forEach(function (k) { app.state[k] = params[k] || ""; });
     window.PetaKLA.app = app;
+    // Metric only (Leaflet's default adds miles and feet).
+    L.control.scale({ imperial: false }).addTo(map);
 
     if (!full && map.gestureHandling) map.gestureHandling.enable();  // embedded: scroll the page, not the map
     // chunkedLoading keeps the page responsive while tens of thousands of markers are
@@ -408,6 +214,7 @@
     var cluster = L.markerClusterGroup({ chunkedLoading: true, chunkDelay: 1, showCoverageOnHover: false,
                                          maxClusterRadius: 50 });
     map.addLayer(cluster);
+    app.cluster = cluster;
 
     // A marker gets its popup when first clicked (or Enter pressed on it): one listener on the
     // cluster instead of four per marker is most of what 10,000 markers cost to create.
@@ -434,7 +241,7 @@
       if (!full) return;
       var c = map.getCenter();
       var p = {};
-      FILTER_KEYS.forEach(function (k) { p[k] = app.state[k]; });
+      FILTER_KEYS.concat(ANSWER_KEYS).forEach(function (k) { p[k] = app.state[k]; });
       p.peta = c.lat.toFixed(5) + "," + c.lng.toFixed(5) + "," + map.getZoom();
       var loc = target.location;
       target.history.replaceState(target.history.state, "", loc.pathname + loc.search + buildHash(p));
@@ -470,7 +277,10 @@
     };
     app.markerOf = function (id) { return id in app.byId ? app.markers[app.byId[id]] : null; };
 
+    app.writeUrl = writeUrl;
     app.showList = function () {
+      if (!app.shown) return;  // the first apply() still waits for the details file
+      if (app.renderSummary) app.renderSummary(app.shown);
       if (!app.renderList || !app.panelOpen) return;
       if (app.details) app.renderList(app.shown);
       else app.loadDetails().then(function () { app.renderList(app.shown); });
@@ -491,23 +301,40 @@
       app.shown = shown;
       document.documentElement.setAttribute("data-pk-shown", String(shown.length));
       app.showList();
-      if (fit && shown.length) map.fitBounds(shown.map(function (f) { return [f.lat, f.lon]; }), { padding: [30, 30], maxZoom: 16 });
+      // Room around the markers for the zoom buttons (top), the scale and the attribution
+      // (bottom), which would otherwise cover a marker at the edge.
+      if (fit && shown.length) {
+        map.fitBounds(shown.map(function (f) { return [f.lat, f.lon]; }),
+                      { paddingTopLeft: [36, 56], paddingBottomRight: [56, 56], maxZoom: 16 });
+      }
       writeUrl();
     };
 
-    app.focus = function (id) {
+    // Shows a facility's marker (zooming into its cluster), then opens its popup unless
+    // `popup` is false, then calls `done(marker)`.
+    app.focus = function (id, popup, done) {
       var m = app.markerOf(id);
       if (!m) return;
-      cluster.zoomToShowLayer(m, function () { withPopup(m).openPopup(); });
+      cluster.zoomToShowLayer(m, function () {
+        if (popup !== false) withPopup(m).openPopup();
+        if (done) done(m);
+      });
     };
 
-    app.setOrigin = function (point, label) {
+    app.setOrigin = function (point, label, key) {
       app.origin = { point: point, label: label };
+      app.state.dari = key || "";
       if (originMarker) map.removeLayer(originMarker);
       originMarker = L.circleMarker(point, { radius: 8, color: "#0d47a1", weight: 3, fillOpacity: 0.4 })
         .bindTooltip(label).addTo(map);
       map.setView(point, Math.max(map.getZoom(), 14));
       app.apply();
+    };
+    app.clearOrigin = function () {
+      app.origin = null;
+      app.state.dari = "";
+      if (originMarker) map.removeLayer(originMarker);
+      originMarker = null;
     };
 
     if (full) {
@@ -538,12 +365,7 @@
       }
       // The markers first, then the controls around them.
       if (full) {
-        var panel = buildPanel(app);
-        map.getContainer().parentNode.insertBefore(panel, map.getContainer());
-        L.DomEvent.disableClickPropagation(panel);
-        L.DomEvent.disableScrollPropagation(panel);
-        map.invalidateSize();
-        app.showList();
+        window.PetaKLA.panel(app);  // peta-panel.js
       } else {
         addLayerControl(map, cluster, app);
       }
@@ -583,6 +405,7 @@
     var lat = parseFloat(p.lat), lon = parseFloat(p.lon);
     var cat = opts.kategori[p.k];
     if (map.gestureHandling) map.gestureHandling.enable();
+    L.control.scale({ imperial: false }).addTo(map);
     if (!isFinite(lat) || !isFinite(lon) || !cat) return;
     var m = L.marker([lat, lon], { icon: iconFor(p.k, cat), title: p.n || cat.label,
                                    alt: (p.n || "") + " (" + cat.label + ")" }).addTo(map);
@@ -619,5 +442,9 @@
     }).catch(function () { /* without the outline the words still say it */ }).then(ready);
   }
 
-  window.PetaKLA = { main: main, mini: mini, _isOpen: isOpen, _minute: minuteOfWeekWITA };
+  window.PetaKLA = { main: main, mini: mini, _isOpen: isOpen, _minute: minuteOfWeekWITA,
+                     FILTER_KEYS: FILTER_KEYS,
+                     util: { el: el, esc: esc, pinHtml: pinHtml, fold: fold, distanceM: distanceM,
+                             formatDistance: formatDistance, directionsUrl: directionsUrl,
+                             matcher: matcher } };
 })();

@@ -1,0 +1,236 @@
+"""The parent's task on a phone (issue 13), in a real headless Chromium at 390x844 with touch:
+from the home page to the nearest facility of one kind, its page and its directions link,
+counting every tap. A native <select> costs two taps (open, choose). Also the bottom sheet
+(heights by tap, swipe and keyboard), search by synonyms, the chips and the URL state.
+Fixtures (browser, site_url) come from conftest.py; records from tests/fixtures/site/."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+import pytest
+from browser_util import map_frame, new_page
+from playwright.sync_api import Frame, Locator, Page
+
+PHONE = {"width": 390, "height": 844}
+LAKTASI_ID, LAKTASI = "contoh-ruang-laktasi-teluk-dalam", "Contoh Ruang Laktasi Teluk Dalam"
+# A kelurahan of the fixture city with no facility at all (Banjarmasin Selatan).
+EMPTY_KELURAHAN = "kelayan-barat"
+MAX_TAPS = 5
+
+
+class Taps:
+    """Counts what a person does with a finger."""
+
+    def __init__(self) -> None:
+        self.done: list[str] = []
+
+    def tap(self, target: Locator, what: str) -> None:
+        target.tap()
+        self.done.append(what)
+
+    def choose(self, select: Locator, value: str, what: str) -> None:
+        select.tap()  # opens the native picker …
+        select.select_option(value)  # … and a second tap picks the entry
+        self.done += [f"{what} (buka)", f"{what} (pilih)"]
+
+    @property
+    def n(self) -> int:
+        return len(self.done)
+
+
+@pytest.fixture
+def phone_page(browser):
+    """A page on a 390x844 touch screen, in its own context (closed afterwards)."""
+    ctx, page = phone(browser)
+    yield page
+    ctx.close()
+
+
+def phone(browser, **extra):
+    return new_page(browser, viewport=PHONE, has_touch=True, is_mobile=True, **extra)
+
+
+def box(locator: Locator) -> dict:
+    b = locator.bounding_box()
+    assert b is not None, f"{locator} is not rendered"
+    return b
+
+
+def inside(inner: dict, outer: dict) -> bool:
+    return (inner["x"] >= outer["x"] and inner["y"] >= outer["y"]
+            and inner["x"] + inner["width"] <= outer["x"] + outer["width"]
+            and inner["y"] + inner["height"] <= outer["y"] + outer["height"])
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+
+def assert_marker_in_view(frame: Frame, facility_id: str) -> None:
+    """The chosen facility's marker lies inside the map's visible box: on screen, not under
+    the sheet, the chips or any map control (zoom, scale, attribution)."""
+    frame.wait_for_function("id => document.documentElement.dataset.pkPilih === id", arg=facility_id)
+    frame.wait_for_timeout(400)  # Leaflet's and MarkerCluster's animations
+    marker = frame.locator(".pk-marker.pk-dipilih")
+    assert marker.count() == 1, "the chosen marker is not drawn (still in a cluster?)"
+    assert frame.evaluate("id => PetaKLA.app.markerOf(id).getElement().classList.contains('pk-dipilih')",
+                          facility_id)
+    m = box(marker)
+    view = box(frame.locator(".folium-map"))
+    assert inside(m, view), (m, view)
+    assert inside(m, {"x": 0, "y": 0, **PHONE}), m
+    for covering in (".pk-panel", ".pk-chips"):
+        assert not overlaps(m, box(frame.locator(covering))), covering
+    for control in frame.locator(".leaflet-control").all():
+        if control.is_visible():
+            assert not overlaps(m, box(control)), control.get_attribute("class")
+
+
+def open_facility_and_directions(page: Page, frame: Frame, taps: Taps) -> None:
+    card = frame.locator("#pk-kartu")
+    assert card.is_visible()
+    assert LAKTASI in card.inner_text()
+    arah = card.get_by_role("link", name="Arah")
+    assert "destination=-3.319241%2C114.579766" in arah.get_attribute("href")
+    taps.tap(card.get_by_role("link", name="Detail"), "Detail")
+    page.wait_for_url(f"**/fasilitas/{LAKTASI_ID}/")
+    assert page.locator("article h1").text_content() == LAKTASI
+    directions = page.get_by_role("link", name="Petunjuk arah (Google Maps)")
+    assert "destination=-3.319241%2C114.579766" in directions.get_attribute("href")
+    geo = page.get_by_role("link", name="Buka di aplikasi peta")
+    assert geo.get_attribute("href").startswith("geo:-3.319241,114.579766")
+    # Tapping it leaves the site for a maps service: the request is made (and aborted here,
+    # there being no internet) — the link works, the tap counts.
+    with page.expect_request("https://www.google.com/maps/dir/**"):
+        taps.tap(directions, "Petunjuk arah")
+
+
+def test_parent_finds_nearest_laktasi_by_geolocation(browser, site_url, screenshot_dir):
+    # Permission granted, a fixed position about 1.3 km east of the ruang laktasi.
+    ctx, page = phone(browser, geolocation={"latitude": -3.3170, "longitude": 114.5915},
+                      permissions=["geolocation"])
+    taps = Taps()
+    try:
+        page.goto(site_url)
+        taps.tap(page.locator("a.pk-ubin__a", has_text="Ruang Laktasi"), "ubin Ruang Laktasi")
+        frame = map_frame(page, "peta.html")
+        taps.tap(frame.get_by_role("button", name="Gunakan lokasi saya"), "Gunakan lokasi saya")
+        assert_marker_in_view(frame, LAKTASI_ID)
+        card = frame.locator("#pk-kartu").inner_text()
+        assert "1,3 km dari lokasi Anda" in card, card
+        assert "terdekat dari lokasi Anda" in frame.locator("#pk-jumlah").text_content()
+        page.screenshot(path=str(screenshot_dir / "telepon-jawaban-lokasi.png"))
+        open_facility_and_directions(page, frame, taps)
+        assert taps.n <= MAX_TAPS, taps.done
+        print(f"\ntaps (geolocation): {taps.n}: {taps.done}")
+        ctx.recorder.assert_clean()
+    finally:
+        ctx.close()
+
+
+def test_shared_answer_reopens_the_same_answer(phone_page, site_url):
+    page = phone_page
+    page.goto(f"{site_url}peta/#kategori=ruang-laktasi&dari={EMPTY_KELURAHAN}&pilih={LAKTASI_ID}")
+    frame = map_frame(page, "peta.html")
+    assert_marker_in_view(frame, LAKTASI_ID)
+    assert frame.get_by_label("Dari kelurahan").input_value() == EMPTY_KELURAHAN
+    assert LAKTASI in frame.locator("#pk-kartu").inner_text()
+
+
+def test_sheet_heights_by_tap_swipe_and_keyboard(phone_page, site_url):
+    page = phone_page
+    page.goto(site_url + "peta/")
+    frame = map_frame(page, "peta.html")
+    sheet, handle = frame.locator("#pk-panel"), frame.locator(".pk-panel-toggle")
+    sheet.wait_for()
+    height = lambda: sheet.get_attribute("data-tinggi")  # noqa: E731
+    map_box = lambda: box(frame.locator(".folium-map"))  # noqa: E731
+    assert height() == "kecil" and handle.get_attribute("aria-expanded") == "false"
+    # The map owns the screen: from under the header to the sheet.
+    iframe = box(page.locator("iframe[src*='peta.html']"))
+    assert iframe["y"] <= 56 and iframe["y"] + iframe["height"] >= PHONE["height"] - 1, iframe
+    assert map_box()["height"] > 0.7 * PHONE["height"], map_box()
+    handle.tap()
+    assert height() == "setengah" and handle.get_attribute("aria-expanded") == "true"
+    # The map's box ends where the sheet begins: nothing of the map is under it.
+    assert abs(map_box()["y"] + map_box()["height"] - box(sheet)["y"]) <= 1
+    handle.focus()
+    page.keyboard.press("ArrowUp")
+    assert height() == "penuh"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert height() == "kecil"
+    # A swipe up on the handle, then a swipe down.
+    h = box(handle)
+    x, y = h["x"] + h["width"] / 2, h["y"] + h["height"] / 2
+    for dy, expected in ((-120, "setengah"), (120, "kecil")):
+        frame.evaluate("""([x, y, dy]) => {
+          const t = document.querySelector('.pk-panel-toggle');
+          const ev = (type, yy) => new PointerEvent(type, {bubbles: true, clientX: x, clientY: yy,
+                                                           pointerType: 'touch', isPrimary: true});
+          t.dispatchEvent(ev('pointerdown', y));
+          t.dispatchEvent(ev('pointermove', y + dy / 2));
+          t.dispatchEvent(ev('pointerup', y + dy));
+        }""", [x, y, dy])
+        assert height() == expected
+    page.context.recorder.assert_clean()
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("menyusui", [LAKTASI]), ("ASI", [LAKTASI]), ("pojok asi", [LAKTASI]),
+    ("Laktasi", [LAKTASI]), ("buku", ["Contoh Pojok Baca Telawang"]),
+    ("imunisasi", ["Contoh Puskesmas Ramah Anak Kuripan"]),
+    ("banjarmasin timur", ["Contoh Puskesmas Ramah Anak Kuripan"]),  # a kecamatan
+    ("KELAYAN", ["Contoh Kampung Bermain Kelayan Tengah"]),  # a kelurahan
+])
+def test_search_understands_category_words_with_the_count_on_top(phone_page, site_url, query, expected):
+    page = phone_page
+    page.goto(site_url + "peta/")
+    frame = map_frame(page, "peta.html")
+    frame.locator(".pk-panel-toggle").tap()
+    frame.get_by_label("Cari fasilitas").fill(query)
+    n = len(expected)
+    frame.wait_for_function(f"() => document.documentElement.dataset.pkShown === '{n}'")
+    names = frame.locator(".pk-hasil-nama").all_text_contents()
+    assert sorted(names) == sorted(expected)
+    count = frame.locator("#pk-jumlah")
+    assert count.text_content().startswith(f"{n} dari 6")
+    # The count sits above the search field and the list, in view.
+    assert box(count)["y"] < box(frame.get_by_label("Cari fasilitas"))["y"]
+    assert inside(box(count), {"x": 0, "y": 0, **PHONE})
+
+
+def test_chips_filter_to_one_category_and_semua_resets(phone_page, site_url):
+    page = phone_page
+    page.goto(site_url + "peta/")
+    frame = map_frame(page, "peta.html")
+    chip = frame.locator(".pk-chip[data-kategori='puskesmas-ramah-anak']")
+    chip.scroll_into_view_if_needed()
+    chip.tap()
+    frame.wait_for_function("() => document.documentElement.dataset.pkShown === '1'")
+    assert chip.get_attribute("aria-pressed") == "true"
+    assert "kategori=puskesmas-ramah-anak" in unquote(page.url)
+    assert frame.locator("#pk-jumlah").text_content().startswith("1 Puskesmas Ramah Anak")
+    semua = frame.locator(".pk-chip[data-kategori='']")
+    semua.scroll_into_view_if_needed()
+    semua.tap()
+    frame.wait_for_function("() => document.documentElement.dataset.pkShown === '6'")
+    assert semua.get_attribute("aria-pressed") == "true"
+    assert "kategori=" not in page.url
+    # Every chip is a finger-sized target.
+    for c in frame.locator(".pk-chip").all():
+        assert box(c)["height"] >= 44
+
+
+def test_open_now_says_how_many_facilities_record_hours(page: Page, site_url):
+    page.goto(site_url + "peta/")
+    frame = map_frame(page, "peta.html")
+    frame.get_by_role("button", name="Filter dan daftar").click()
+    frame.locator(".pk-lainnya summary").click()
+    buka = frame.get_by_label("Buka sekarang (WITA)")
+    assert buka.is_enabled()  # the ruang laktasi records Mo-Fr 08:00-16:00
+    assert frame.locator("#pk-buka-catatan").text_content() == (
+        "Hanya 1 dari 6 fasilitas mencatat jam buka; yang lain tidak ikut tampil.")
+    assert buka.get_attribute("aria-describedby") == "pk-buka-catatan"
