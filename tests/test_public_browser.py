@@ -164,7 +164,7 @@ def test_print_stylesheet_hides_the_site_around_the_content(page, site_url):
         assert page.locator(selector).first.evaluate("el => getComputedStyle(el).display") == \
             "none", selector
     assert page.locator("article h1").evaluate("el => getComputedStyle(el).color") == "rgb(0, 0, 0)"
-    tel = page.locator("a[href^='tel:']")
+    tel = page.locator(".pk-rincian a[href^='tel:']")  # the call button is hidden in print
     assert tel.evaluate("el => getComputedStyle(el, '::after').content") == '" (tel:05113352155)"'
     page.goto(f"{site_url}data/")
     page.emulate_media(media="print")
