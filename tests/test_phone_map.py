@@ -234,3 +234,20 @@ def test_open_now_says_how_many_facilities_record_hours(page: Page, site_url):
     assert frame.locator("#pk-buka-catatan").text_content() == (
         "Hanya 1 dari 6 fasilitas mencatat jam buka; yang lain tidak ikut tampil.")
     assert buka.get_attribute("aria-describedby") == "pk-buka-catatan"
+
+
+def test_nearest_to_me_from_the_home_page_in_one_tap(browser, site_url):
+    # Standing at the puskesmas in Kuripan: one tap on the home page answers.
+    ctx, page = phone(browser, geolocation={"latitude": -3.3268, "longitude": 114.6183},
+                      permissions=["geolocation"])
+    try:
+        page.goto(site_url)
+        page.get_by_role("link", name="Terdekat dari saya").tap()
+        frame = map_frame(page, "peta.html")
+        frame.wait_for_function("() => document.documentElement.dataset.pkPilih")
+        pilih = frame.locator("html").get_attribute("data-pk-pilih")
+        assert pilih == "contoh-puskesmas-kuripan"
+        assert_marker_in_view(frame, pilih)
+        assert "dari=-3.327,114.618" in unquote(page.url)  # rounded: about 100 m
+    finally:
+        ctx.close()

@@ -218,8 +218,10 @@
     };
     // The question "which is nearest?" answered: the nearest facility chosen, with its card.
     app.answer = function () {
-      var r = app.ranked(app.shown || []);
-      if (r.length) app.select(r[0][1].id);
+      app.loadDetails().then(function () {  // ids and names come with the details file
+        var r = app.ranked(app.shown || []);
+        if (r.length) app.select(r[0][1].id);
+      });
     };
 
     app.renderSummary = function (shown) {
