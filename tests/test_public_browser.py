@@ -218,6 +218,11 @@ AXE_PAGES = [
     ("laporan", "laporan/", None),
     ("mutu", "mutu/", None),
     ("laporan-cetak", "laporan/cetak.html", None),
+    # the map's panel open with an answer (card, list, "Terdekat dari…"), and the indexes
+    ("peta-jawaban", "peta/#kategori=ruang-laktasi&dari=kuripan&pilih=contoh-ruang-laktasi-teluk-dalam",
+     "peta.html"),
+    ("kategori-indeks", "kategori/", None),
+    ("kecamatan-indeks", "kecamatan/", None),
     ("daftar", "kecamatan/banjarmasin-tengah/daftar/", None),
     ("poster", f"fasilitas/{HTML_NAME_ID}/poster.html", None),
 ]
