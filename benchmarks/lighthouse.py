@@ -118,7 +118,8 @@ def serve(folder: Path) -> Iterator[str]:
 def build(root: Path) -> Path:
     """`build_map.py build` in a project folder, as a fresh process (like `make site`)."""
     env = {**os.environ, "PETAKLA_SITE_URL": "http://127.0.0.1/"}
-    subprocess.run([sys.executable, str(REPO / "build_map.py"), "build"], cwd=root, env=env,
+    subprocess.run([sys.executable, str(REPO / "build_map.py"), "--root", str(root), "build"],
+                   cwd=root, env=env,
                    check=True, stdout=subprocess.DEVNULL)
     return root / "site"
 
