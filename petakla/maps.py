@@ -45,9 +45,15 @@ class MapFigure(Figure):
         '<html lang="id">\n<head>\n<meta charset="utf-8">\n'
         "<title>{{ this.title }}</title>\n"
         "{{ this.header.render(**kwargs) }}\n</head>\n<body>\n"
-        "{{ this.html.render(**kwargs) }}\n</body>\n<script>\n"
-        "{{ this.script.render(**kwargs) }}\n</script>\n</html>\n"
+        "{{ this.html.render(**kwargs) }}\n<script>\n"
+        "{{ this.script.render(**kwargs) }}\n</script>\n</body>\n</html>\n"
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Folium's <meta http-equiv="content-type"> repeats the <meta charset> above, which
+        # HTML forbids (Nu checker); the script goes inside <body>, not after it.
+        self.header._children.pop("meta_http", None)
 
 
 class FacilityLayer(JSCSSMixin, folium.MacroElement):

@@ -128,6 +128,14 @@ def on_post_page(output: str, page, config) -> str:
     return add_csp(output, tiles)
 
 
+def on_post_template(output: str, template_name: str, config) -> str:
+    """Theme pages that are not Markdown pages (404.html) get the same CSP."""
+    if not template_name.endswith(".html"):
+        return output
+    tiles = _tiles.get(config.config_file_path) or tile_origin(load_config(_project(config)).tiles)
+    return add_csp(output, tiles)
+
+
 def on_serve(server, config, builder):
     root = _project(config)
     server.watch(str(root / "facilities"))

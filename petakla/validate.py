@@ -19,6 +19,7 @@ from jsonschema.exceptions import ValidationError
 from lokal import parse_phone
 
 from .config import Config
+from .hours import weekly_problem
 from .load import Document
 from .model import Facility
 from .regions import City, normalise
@@ -188,7 +189,7 @@ def jam_buka_problem(value: str) -> str | None:
     except Exception:  # the parser raises its own error types; any failure means invalid
         return (f"jam buka '{_show(value)}' tidak sesuai sintaks opening_hours OpenStreetMap. "
                 "Contoh: \"Mo-Fr 08:00-16:00; Sa 08:00-12:00\", \"24/7\".")
-    return None
+    return weekly_problem(value) or None  # the map shows one ordinary week: refuse what it cannot
 
 
 def _check_jam_buka(doc: Document) -> None:

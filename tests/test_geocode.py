@@ -299,11 +299,23 @@ def test_protected_records_are_never_geocoded(project):
     with NominatimStub() as stub:
         assert run_geocode(config_for(project, stub.url), out=io.StringIO()) == 0
         assert stub.requests == []
+    result = check(config_for(project, "http://x"))
+    assert result.ok, result.problems
+    (f,) = result.facilities
+    assert f.lat is None and not f.has_location
+
+
+@needs_shared
+def test_protected_records_get_no_point_inside_their_kelurahan(project):
+    """With kelurahan boundaries a record without a point gets one inside its kelurahan;
+    a protected record never does."""
+    path = project / "facilities" / "rumah-aman-uji.yml"
+    path.write_text("nama: Rumah Aman Uji\nkategori: rumah-aman\nkelurahan: Sungai Lulut\n"
+                    "sumber: Uji\n", encoding="utf-8")
     result = check(config_for(project, "http://x", batas_kelurahan=str(SHARED_KEL)))
-    if SHARED_KEL.is_file():
-        assert result.ok, result.problems
-        (f,) = result.facilities
-        assert f.lat is None and not f.has_location
+    assert result.ok, result.problems
+    (f,) = result.facilities
+    assert f.lat is None and not f.has_location
 
 
 # --- with the reference kelurahan boundaries (../shared/geo) --------------------------------

@@ -41,6 +41,9 @@ def _assert_clean_dom(frames, where: str) -> None:
         assert found == [], f"{where} ({frame.url}): injected elements {found}"
         scripts = frame.locator("script").evaluate_all("els => els.map(e => e.textContent)")
         assert not [s for s in scripts if "alert(" in s], f"{where}: a record's script is in the DOM"
+        # "no violation" means something only where a policy is in force
+        policies = frame.locator('meta[http-equiv="Content-Security-Policy"]').count()
+        assert policies == 1, f"{where} ({frame.url}): {policies} CSP <meta> instead of 1"
         violations = frame.evaluate("() => window.__pkCsp || []")
         assert violations == [], f"{where} ({frame.url}): CSP violations {violations}"
 

@@ -118,10 +118,18 @@ def test_near_me_without_geolocation_uses_a_kelurahan_centre(page: Page, site_ur
     assert "Kelurahan Kuripan" in frame.locator("#pk-jumlah").text_content()
 
 
+# Monday 7 December 2026 in WITA (UTC+8) for Mo-Fr 08:00-16:00: the minutes either side of
+# opening and closing, and one hour inside and outside.
+OPEN_PROBES = {"07:59": "2026-12-06T23:59:00Z", "08:00": "2026-12-07T00:00:00Z",
+               "09:00": "2026-12-07T01:00:00Z", "15:59": "2026-12-07T07:59:00Z",
+               "16:00": "2026-12-07T08:00:00Z", "17:00": "2026-12-07T09:00:00Z"}
+
+
 def test_open_now_is_evaluated_in_wita(browser, site_url):
-    """Mo-Fr 08:00-16:00 WITA: open at Monday 09:00 WITA (01:00 UTC), closed at 17:00 WITA."""
+    """Mo-Fr 08:00-16:00 WITA, probed at its edges: open from 08:00 up to 15:59, closed at
+    07:59 and from 16:00 (an hour's shift, or an end taken as inclusive, shows here)."""
     results = {}
-    for label, utc in (("buka", "2026-12-07T01:00:00Z"), ("tutup", "2026-12-07T09:00:00Z")):
+    for label, utc in OPEN_PROBES.items():
         ctx = browser.new_context(viewport={"width": 1280, "height": 900})
         ctx.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
         try:
@@ -131,7 +139,8 @@ def test_open_now_is_evaluated_in_wita(browser, site_url):
             results[label] = frame.locator(".pk-hasil-nama").all_text_contents()
         finally:
             ctx.close()
-    assert results == {"buka": [LAKTASI], "tutup": []}
+    assert results == {"07:59": [], "08:00": [LAKTASI], "09:00": [LAKTASI], "15:59": [LAKTASI],
+                       "16:00": [], "17:00": []}
 
 
 def test_age_and_access_filters(page: Page, site_url):

@@ -251,7 +251,22 @@ def test_poster_is_byte_reproducible_and_escapes_record_text(fixture_site):
     assert html == poster_html(facility, fixture_site.url, config.judul, config.kota_nama)
     built = (fixture_site.site / "fasilitas" / HTML_NAME_ID / "poster.html").read_text("utf-8")
     # The build adds the site's Content-Security-Policy (petakla/csp.py) and nothing else.
+    assert built.count('<meta http-equiv="Content-Security-Policy"') == 1
     assert re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n', "", built) == html
     assert "style=" not in html  # inline style attributes would be blocked by that policy
     assert "<b>Uji</b>" not in html and "<script>alert" not in html and "<i>Contoh" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_every_html_document_carries_its_content_security_policy(fixture_site):
+    """Every page and standalone document (maps, form, posters) has exactly one CSP <meta>,
+    inline scripts allowed only by hash."""
+    documents = sorted(fixture_site.site.rglob("*.html"))
+    assert len(documents) > 20
+    for path in documents:
+        html = path.read_text(encoding="utf-8")
+        policies = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', html)
+        assert len(policies) == 1, path
+        script_src = re.search(r"script-src ([^;]*)", policies[0]).group(1).split()
+        assert "'self'" in script_src and "'unsafe-inline'" not in script_src, path
+        assert "object-src 'none'" in policies[0], path

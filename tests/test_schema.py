@@ -49,6 +49,8 @@ BEYOND_SCHEMA = {
     "verifikasi_impossible_date_unquoted",
     # invisible characters (control and bidi) are refused by `check` when reading
     "alamat_control_char", "nama_bidi_control", "nama_newline", "sumber_nul_escape",
+    # opening hours that are not one ordinary week (the map shows one)
+    "jam_buka_not_weekly", "jam_buka_ambiguous_range",
 }
 
 

@@ -369,8 +369,14 @@
       if (send) {
         var ok = !errors.length;
         send.setAttribute("aria-disabled", ok ? "false" : "true");
-        if (ok) send.href = githubUrl(id);
-        else send.removeAttribute("href");
+        // A link without href may not carry target/rel (HTML): they come and go with it.
+        if (ok) {
+          send.href = githubUrl(id);
+          send.target = "_blank";
+          send.rel = "noopener";
+        } else {
+          ["href", "target", "rel"].forEach(function (a) { send.removeAttribute(a); });
+        }
         send.textContent = state.editing ? "Salin dan buka berkas di GitHub" : "Kirim lewat GitHub";
       }
     }
