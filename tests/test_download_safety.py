@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 import string
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -18,10 +19,13 @@ from hypothesis import strategies as st
 
 from petakla.config import load_config
 from petakla.export import FIELDS, downloads
-from petakla.load import _INVISIBLE
 from petakla.pipeline import check
 
 KML_NS = "{http://www.opengis.net/kml/2.2}"
+# What check refuses (independently written here): C0/C1 controls but tab and newline, DEL,
+# bidi controls, surrogates, noncharacters.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                        "\u2066-\u2069\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 FORMULA_START = "=+-@\t\r\uff1d\uff0b\uff0d\uff20"
 NUMBER_COLUMNS = {"lat", "lon", "usia_min", "usia_max"}
 HOSTILE_NAMES = ['=HYPERLINK("http://x.example","klik")', "+cmd|' /C calc'!A0", "@SUM(1+1)",

@@ -57,19 +57,19 @@ def test_shipped_settings_give_a_record_without_the_comment_its_schema(server):
     assert any("nama" in m for m in messages) and any("warna" in m for m in messages), messages
 
 
-def test_completion_offers_every_key_once(server):
-    path = server.root / "facilities" / "lengkapi.yml"
-    text = "nama: Contoh\n\n"
+@pytest.mark.parametrize("kategori", ["", "ruang-laktasi", "rumah-aman"])
+def test_completion_offers_every_key_once(server, kategori):
+    path = server.root / "facilities" / f"lengkapi{kategori}.yml"
+    given = ["nama"] + (["kategori"] if kategori else [])
+    text = "nama: Contoh\n" + (f"kategori: {kategori}\n" if kategori else "") + "\n"
     uri = server.open(path, text)
     server.diagnostics(uri)
-    result = server.request("textDocument/completion", {"textDocument": {"uri": uri},
-                                                         "position": {"line": 1, "character": 0}})
+    result = server.request("textDocument/completion", {
+        "textDocument": {"uri": uri}, "position": {"line": len(given), "character": 0}})
     items = result["items"] if isinstance(result, dict) else result
-    print([(item["label"], item.get("kind")) for item in items])
     labels = [item["label"] for item in items if item.get("kind") == 10]  # properties
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    expected = sorted(k for k in schema["properties"] if k != "nama")
-    assert sorted(labels) == expected, labels
+    assert sorted(labels) == sorted(k for k in schema["properties"] if k not in given), labels
 
 
 @pytest.mark.parametrize("line, valid", [
