@@ -5,6 +5,7 @@ thin hook (mkdocs_hook.py) feeds to MkDocs; another static engine could take the
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import logging
 import os
@@ -170,8 +171,23 @@ def _mkdocs_logging() -> None:
         log.setLevel(logging.INFO)
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where the system
+    or the file system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
 def _swap(new: Path, target: Path) -> None:
-    """Replace `target` with `new` so a reader never sees a half-written site."""
+    """Replace `target` with `new` so a reader never sees a half-written site, nor (where the
+    system can exchange two folders at once) a moment without one."""
+    if target.is_dir() and not target.is_symlink() and _exchange(new, target):
+        shutil.rmtree(new, ignore_errors=True)  # `new` now holds the old site
+        return
     old = target.with_name(f".{target.name}.old-{os.getpid()}")
     if target.exists():
         target.rename(old)

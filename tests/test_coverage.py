@@ -277,7 +277,7 @@ def test_contributors_are_listed_with_links_and_escaped(project):
                  category=vocab.categories["ruang-laktasi"], kelurahan=kel, lat=-3.3192,
                  lon=114.5797)
     page = coverage_files(load_config(project), vocab, CITY, [f])["cakupan/index.md"]
-    section = page[page.index("### Dunia usaha"):page.index("### Media")]
+    section = page[page.index(">Dunia usaha</h3>"):page.index(">Media</h3>")]
     assert ("<strong>PT &lt;b&gt;Uji&lt;/b&gt; &#34;Kutip&#34; &amp; Co</strong>: "
             '<a href="../fasilitas/laktasi-pt-uji/">Ruang Laktasi &lt;i&gt;PT&lt;/i&gt;</a> '
             "(Ruang Laktasi)") in section

@@ -131,7 +131,10 @@
   var SPANS = HM + "-" + HM + "(?:," + HM + "-" + HM + ")*";
   var RULE = new RegExp("^(?:24/7|(?:" + SEL + " )?" + SPANS + "|" + SEL + " (?:off|closed))$");
   var SLIPS = /\b(senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad|libur|pukul|jam)\b|\b\d{1,2}\.\d{2}\b|(^|[\s,;])\d{1,2}-\d{1,2}($|[\s,;])/i;
+  // "00:00-00:00": a range that starts and ends at the same time; check refuses it as ambiguous
+  var EMPTY_RANGE = /(?:^|[^\d:])(\d{1,2}:\d{2})\s*-\s*\1(?![\d:+])/;
   function hoursVerdict(text) {
+    if (EMPTY_RANGE.test(text)) return "ambiguous";
     var rules = text.trim().split(/\s*;\s*/);
     if (rules.every(function (r) { return RULE.test(r); })) return "valid";
     return SLIPS.test(text) ? "invalid" : "unknown";
@@ -258,6 +261,11 @@
     // jam_buka
     var jam = rec.jam_buka;
     if (typeof jam === "string" && jam.trim() && hoursVerdict(jam) === "invalid") add("jam_buka", hoursMessage(jam));
+    if (typeof jam === "string" && hoursVerdict(jam) === "ambiguous") {
+      add("jam_buka", "rentang jam yang mulai dan selesai pada jam yang sama (misalnya 00:00-00:00) " +
+          "bermakna ganda; tulis 00:00-24:00 atau 24/7 bila buka sepanjang hari, atau hapus hari " +
+          "itu bila tutup.");
+    }
     // usia
     var u = rec.usia;
     if (Array.isArray(u) && u.length === 2 && Number.isInteger(u[0]) && Number.isInteger(u[1]) && u[0] > u[1]) {
