@@ -20,6 +20,7 @@ from folium.template import Template
 
 from .assets import GESTURE_CSS, GESTURE_JS, STATIC, VENDOR, icon_path
 from .config import Config
+from .geo import KelurahanPoint, kelurahan_points
 from .hours import jam_buka_text, weekly_minutes
 from .model import APPROX_LABELS, Facility
 from .regions import City
@@ -158,27 +159,20 @@ def _base_map(config: Config, title: str, zoom: int, mode: str, options: dict,
                          html)
 
 
-def _area_options(city: City, facilities: list[Facility],
-                  centres: dict[str, tuple[float, float]]) -> list[dict]:
-    """Kecamatan and kelurahan for the filters and "dekat saya". A kelurahan's centre is a
-    point inside its boundary when boundaries are configured; otherwise the mean of its
-    facilities (marked approximate), or none."""
-    points: dict[str, list[tuple[float, float]]] = {}
-    for f in facilities:
-        if f.has_location:
-            points.setdefault(f.kelurahan.kode, []).append((f.lat, f.lon))
+def _area_options(city: City, points: Sequence[KelurahanPoint]) -> list[dict]:
+    """Kecamatan and kelurahan for the filters and "dekat saya" (`titik`: see
+    petakla.geo.kelurahan_points)."""
+    by_code = {p.kode: p for p in points}
     out = []
     for kc in city.kecamatan:
         kels = []
         for k in city.kelurahan_in(kc):
             entry: dict = {"slug": k.slug, "nama": k.nama, "titik": None}
-            if k.kode in centres:
-                entry["titik"] = [round(c, 6) for c in centres[k.kode]]
-            elif points.get(k.kode):
-                pts = points[k.kode]
-                entry["titik"] = [round(sum(p[0] for p in pts) / len(pts), 6),
-                                  round(sum(p[1] for p in pts) / len(pts), 6)]
-                entry["perkiraan"] = True
+            p = by_code.get(k.kode)
+            if p is not None and p.lat is not None:
+                entry["titik"] = [p.lat, p.lon]
+                if p.perkiraan:
+                    entry["perkiraan"] = True
             kels.append(entry)
         out.append({"slug": kc.slug, "nama": kc.nama, "kelurahan": kels})
     return out
@@ -186,13 +180,20 @@ def _area_options(city: City, facilities: list[Facility],
 
 def map_documents(config: Config, vocab: Vocab, extras: Sequence[MapExtra] = (),
                   city: City | None = None, facilities: Sequence[Facility] = (),
-                  centres: dict[str, tuple[float, float]] | None = None) -> dict[str, str]:
+                  points: Sequence[KelurahanPoint] | None = None) -> dict[str, str]:
+    """`points`: each kelurahan's point (petakla.geo.kelurahan_points); computed from
+    `facilities` alone (no boundaries) when not given."""
     categories = _category_options(vocab)
+    if city is not None and points is None:
+        points = kelurahan_points(city, None, facilities)
     common = {"kategori": categories, "base": ROOT_FROM_MAP, "status": STATUS,
               "perkiraan": APPROX_LABELS, "akses": AKSES,
               "klaster": [{"slug": k.slug, "judul": k.judul} for k in vocab.klaster.values()
                           if any(c["klaster"] == k.slug for c in categories.values())],
-              "kecamatan": _area_options(city, list(facilities), centres or {}) if city else []}
+              "kecamatan": _area_options(city, points or ()) if city else [],
+              # Every kelurahan with its point: {kode, nama, slug, kecamatan, kecamatan_slug,
+              # lat, lon, perkiraan} (lat/lon null when unknown).
+              "kelurahan": [p.as_dict() for p in points or ()]}
     return {
         f"{MAP_DIR}/peta.html": _base_map(
             config, f"Peta fasilitas ramah anak — {config.kota_nama}", config.zoom, "main",

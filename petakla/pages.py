@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from .assets import icon_svg
 from .config import Config
 from .export import CSV_NOTE, column_docs
+from .geo import boundary_source
 from .hours import jam_buka_text
 from .maps import mini_map_src
 from .model import APPROX_LABELS, Facility
@@ -234,7 +235,8 @@ def generate_pages(config: Config, vocab: Vocab, city: City,
                 protected_counts=[(kc, protected_count[kc.kode]) for kc in city.kecamatan]))
     pages["data/index.md"] = env.get_template("data.md.j2").render(
         **common, columns=column_docs(build_schema(vocab, city)), csv_note=CSV_NOTE,
-        total=sum(1 for f in public if f.has_location), osm=osm_summary(vocab, facilities))
+        total=sum(1 for f in public if f.has_location), osm=osm_summary(vocab, facilities),
+        batas=boundary_source(config))
     return pages
 
 

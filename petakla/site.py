@@ -26,7 +26,7 @@ from .coverage import coverage_files, map_extras
 from .csp import add_csp, tile_origin
 from .export import DOWNLOADS, downloads
 from .form import form_files
-from .geo import load_boundaries
+from .geo import kelurahan_points, load_boundaries
 from .laporan import build_info, laporan_files
 from .maps import (
     CATEGORY_CSS,
@@ -89,9 +89,8 @@ def generate(config: Config, result: CheckResult | None = None, site_url: str = 
     else:  # empty stand-ins, so MkDocs knows the /data/ page's links; build_site() fills them
         out.update(dict.fromkeys(DOWNLOADS, b""))
     boundaries = load_boundaries(config)  # checked already: check() reports a bad file
-    centres = {k.kode: p for k in city.kelurahan
-               if boundaries and (p := boundaries.fallback_point(k.kode))}
-    out.update(map_documents(config, vocab, city=city, facilities=facilities, centres=centres,
+    points = kelurahan_points(city, boundaries, facilities)
+    out.update(map_documents(config, vocab, city=city, facilities=facilities, points=points,
                              extras=map_extras(config)))
     out[DATA_FILE] = map_data(facilities)
     out[CATEGORY_CSS] = category_css(vocab)

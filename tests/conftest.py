@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,11 +14,26 @@ INVALID = REPO / "tests" / "fixtures" / "invalid"
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A throwaway project root: a copy of the repository's pyproject.toml (the city and its
-    settings) and an empty facilities/ folder."""
+    settings, without `batas_kelurahan`: checks that do not depend on boundaries; see
+    `geo_project`) and an empty facilities/ folder."""
     root = tmp_path / "proyek"
     (root / "facilities").mkdir(parents=True)
-    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    from helpers_site import without_boundaries
+
+    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    (root / "pyproject.toml").write_text(without_boundaries(text), encoding="utf-8")
     return root
+
+
+@pytest.fixture
+def geo_project(project: Path) -> Path:
+    """`project` with the repository's kelurahan boundaries (wilayah/kelurahan.geojson, by
+    absolute path) as `batas_kelurahan`, like the real configuration."""
+    from helpers_site import absolute_boundaries
+
+    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    (project / "pyproject.toml").write_text(absolute_boundaries(text), encoding="utf-8")
+    return project
 
 
 @pytest.fixture(scope="session")

@@ -38,15 +38,18 @@ class FixtureSite:
     public_ids: tuple[str, ...]  # ids of the published (non-protected) records
 
 
-def make_project(root: Path, records: Path = FIXTURE_RECORDS, site_url: str = "") -> Path:
+def make_project(root: Path, records: Path = FIXTURE_RECORDS, site_url: str = "",
+                 boundaries: bool = False) -> Path:
     """A project root made of the repository's configuration and content plus fixture records.
     mkdocs.yml names its hook relative to itself, so it is rewritten to the repository's copy.
     `site_url` is added when given: Material's instant navigation only takes over links listed
     in sitemap.xml, which MkDocs leaves empty without a site_url. The project's [tool.petakla]
-    gets `repositori = REPOSITORI`."""
+    gets `repositori = REPOSITORI`, and the repository's kelurahan boundaries only with
+    `boundaries` (the session's fixture site is the city without a boundaries file)."""
     (root / "facilities").mkdir(parents=True)
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     pyproject = re.sub(r'(?m)^repositori\s*=.*\n', "", pyproject)
+    pyproject = absolute_boundaries(pyproject) if boundaries else without_boundaries(pyproject)
     pyproject, n = re.subn(r"(?m)^\[tool\.petakla\]\n",
                            f'[tool.petakla]\nrepositori = "{REPOSITORI}"\n', pyproject)
     assert n == 1, "pyproject.toml no longer has a [tool.petakla] table"
@@ -63,6 +66,18 @@ def make_project(root: Path, records: Path = FIXTURE_RECORDS, site_url: str = ""
     for path in sorted(records.glob("*.yml")):
         shutil.copy(path, root / "facilities" / path.name)
     return root
+
+
+def absolute_boundaries(pyproject: str) -> str:
+    """The [tool.petakla] text with its relative `batas_kelurahan` made absolute (to the
+    repository's wilayah/), so a copy elsewhere has the same boundaries as the repository."""
+    return re.sub(r'(?m)^(batas_kelurahan\s*=\s*")(?!/)([^"]+)"',
+                  lambda m: f'{m[1]}{(REPO / m[2]).resolve().as_posix()}"', pyproject)
+
+
+def without_boundaries(pyproject: str) -> str:
+    """The [tool.petakla] text without `batas_kelurahan`: a city that has no boundaries file."""
+    return re.sub(r'(?m)^batas_kelurahan\s*=.*\n', "", pyproject)
 
 
 def tree_digest(folder: Path) -> dict[str, str]:

@@ -1,7 +1,7 @@
 """The coverage page (/cakupan/) on built sites: the session's fixture site (no kelurahan
-boundaries) and, once per module, the same records built with the reference boundaries from
-../shared/geo (outlines layer, choropleths, walking reach), checked in the generated files and
-in a real headless Chromium. The figures themselves are checked by hand in test_stats.py."""
+boundaries) and, once per module, the same records built with the project's own boundaries
+(wilayah/: outlines layer, choropleths, walking reach), checked in the generated files and in
+a real headless Chromium. The figures themselves are checked by hand in test_stats.py."""
 
 from __future__ import annotations
 
@@ -22,9 +22,7 @@ from petakla.pipeline import check
 from petakla.regions import load_city
 from petakla.vocab import load_vocab
 
-SHARED_KEL = REPO.parent / "shared" / "geo" / "banjarmasin_kelurahan.geojson"
-needs_shared = pytest.mark.skipif(not SHARED_KEL.is_file(),
-                                  reason=f"reference kelurahan boundaries absent: {SHARED_KEL}")
+PROJECT_KEL = REPO / "wilayah" / "kelurahan.geojson"  # the project's own (scripts/derive_boundaries.py)
 CITY = load_city(load_config(REPO).kota_kode)
 # Material's content column on a 360 px wide phone (0.8rem margins either side).
 PHONE_CONTENT_PX = 328
@@ -131,19 +129,13 @@ def test_coverage_page_without_boundaries(fixture_site):
 
 @pytest.fixture(scope="module")
 def geo_site(tmp_path_factory) -> Iterator[tuple[Path, str]]:
-    """The fixture records built (strict) with batas_kelurahan = ../shared/geo, served on
+    """The fixture records built (strict) with the project's kelurahan boundaries, served on
     127.0.0.1: (site folder, base URL)."""
-    if not SHARED_KEL.is_file():
-        pytest.skip(f"reference kelurahan boundaries absent: {SHARED_KEL}")
     from petakla.site import build_site
 
     root = tmp_path_factory.mktemp("cakupan") / "proyek"
     with serve(root / "site") as url:
-        make_project(root, site_url=url)
-        pyproject = root / "pyproject.toml"
-        pyproject.write_text(text(pyproject).replace(
-            "[tool.petakla]\n", f"[tool.petakla]\nbatas_kelurahan = {json.dumps(str(SHARED_KEL))}\n",
-            1), encoding="utf-8")
+        make_project(root, site_url=url, boundaries=True)
         assert build_site(load_config(root), strict=True) == 0
         yield root / "site", url
 
@@ -154,8 +146,7 @@ def fixture_reach() -> dict[str, stats.Reach]:
                                            for p in FIXTURE_RECORDS.glob("*.yml"))
               if r["kategori"] in stats.PLAY_CATEGORIES]
     assert len(points) == 2
-    config = load_config(REPO, overrides={"batas_kelurahan": str(SHARED_KEL)})
-    return stats.walking_reach(load_boundaries(config).frame, points)
+    return stats.walking_reach(load_boundaries(load_config(REPO)).frame, points)
 
 
 def test_outlines_file_and_layer(geo_site):
@@ -166,7 +157,7 @@ def test_outlines_file_and_layer(geo_site):
     assert levels.count("kecamatan") == len(CITY.kecamatan) == 5
     coords = re.findall(r"-?\d+\.\d+", text(site / "peta" / "batas.geojson"))
     assert coords and max(len(c.split(".")[1]) for c in coords) <= 5  # rounded to ~1 m
-    source = json.loads(text(SHARED_KEL))
+    source = json.loads(text(PROJECT_KEL))
     source_vertices = sum(len(ring) for f in source["features"]
                           for ring in f["geometry"]["coordinates"])
     kel_vertices = sum(len(ring) for f in data["features"] if f["id"].count(".") == 3
@@ -213,7 +204,6 @@ def test_choropleths_and_walking_reach_on_the_page(geo_site):
     assert f"secara keseluruhan {pct(total)} wilayah" in page
 
 
-@needs_shared
 def test_coverage_page_in_a_browser(geo_site, browser):
     from browser_util import map_frame, new_page
 

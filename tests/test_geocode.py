@@ -30,6 +30,7 @@ from petakla.pipeline import check
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_KEL = REPO.parent / "shared" / "geo" / "banjarmasin_kelurahan.geojson"
+PROJECT_KEL = REPO / "wilayah" / "kelurahan.geojson"
 needs_shared = pytest.mark.skipif(not SHARED_KEL.is_file(),
                                   reason=f"reference boundaries absent: {SHARED_KEL}")
 
@@ -318,16 +319,16 @@ def test_protected_records_get_no_point_inside_their_kelurahan(project):
     assert f.lat is None and not f.has_location
 
 
-# --- with the reference kelurahan boundaries (../shared/geo) --------------------------------
+# --- with the project's kelurahan boundaries (wilayah/: the `geo_project` fixture) ---------
 
 
-@needs_shared
-def test_without_cache_falls_back_inside_the_kelurahan(project, no_network):
+def test_without_cache_falls_back_inside_the_kelurahan(geo_project, no_network):
+    project = geo_project
     import geopandas as gpd
     from shapely.geometry import Point
 
     write_record(project, "ruang-laktasi-pramuka")
-    config = load_config(project, overrides={"batas_kelurahan": str(SHARED_KEL)})
+    config = load_config(project)
     result = check(config)
     assert result.ok
     (f,) = result.facilities
@@ -336,7 +337,7 @@ def test_without_cache_falls_back_inside_the_kelurahan(project, no_network):
     assert (p.severity, p.line, p.field) == ("warning", 3, "alamat")
     assert p.message.startswith("lokasi perkiraan: titik tengah kelurahan Sungai Lulut")
     assert "geocode" in p.message
-    polygons = gpd.read_file(SHARED_KEL)
+    polygons = gpd.read_file(PROJECT_KEL)
     shape = polygons[polygons["kode"] == "63.71.02.1005"].geometry.iloc[0]
     assert shape.contains(Point(f.lon, f.lat))
 
@@ -344,12 +345,9 @@ def test_without_cache_falls_back_inside_the_kelurahan(project, no_network):
     assert not strict.ok and strict.problems[0].severity == "error"
 
 
-@needs_shared
-def test_check_strict_flag_on_the_command_line(project):
+def test_check_strict_flag_on_the_command_line(geo_project):
+    project = geo_project
     write_record(project, "ruang-laktasi-pramuka")
-    toml = project / "pyproject.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace(
-        "[tool.petakla]\n", f'[tool.petakla]\nbatas_kelurahan = "{SHARED_KEL}"\n'), encoding="utf-8")
     loose = cli(project, "check")
     assert loose.returncode == 0 and "warning: alamat: lokasi perkiraan" in loose.stderr
     strict = cli(project, "check", "--strict")
@@ -357,8 +355,8 @@ def test_check_strict_flag_on_the_command_line(project):
     assert "Traceback" not in strict.stderr
 
 
-@needs_shared
-def test_point_in_another_kelurahan_names_both(project):
+def test_point_in_another_kelurahan_names_both(geo_project):
+    project = geo_project
     path = project / "facilities" / "taman-salah.yml"
     path.write_text("nama: Contoh Taman\nkategori: ruang-bermain-ramah-anak\n"
                     "kelurahan: Kertak Baru Ilir\n"
@@ -366,7 +364,7 @@ def test_point_in_another_kelurahan_names_both(project):
     write_record(project, "ruang-laktasi-pramuka")
     q = Q["ruang-laktasi-pramuka"]  # geocoded into Teluk Dalam, declared Sungai Lulut
     save_cache(project / "facilities" / "_geocode-cache.json", {q: entry(q, *TELUK_DALAM)})
-    result = check(load_config(project, overrides={"batas_kelurahan": str(SHARED_KEL)}))
+    result = check(load_config(project))
     assert not result.ok and result.facilities == []
     by_file = {p.file: p for p in result.problems}
     p = by_file["facilities/taman-salah.yml"]
@@ -383,21 +381,17 @@ def test_real_records_match_their_kelurahan():
     assert result.ok, [p.format() for p in result.problems]
 
 
-@needs_shared
-def test_full_build_uses_cache_and_kelurahan_fallback_without_network(project, no_network):
+def test_full_build_uses_cache_and_kelurahan_fallback_without_network(geo_project, no_network):
     """The whole site builds offline: one record from its cached coordinates, one from the
     kelurahan fallback, each shown as approximate with the reason on its page."""
     import shutil
 
     from petakla.site import build_site
 
+    project = geo_project
     shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
     shutil.copytree(REPO / "content", project / "content")
     (project / "petakla").symlink_to(REPO / "petakla")  # mkdocs.yml names the hook by path
-    pyproject = project / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text(encoding="utf-8").replace(
-        "[tool.petakla]\n", f"[tool.petakla]\nbatas_kelurahan = {json.dumps(str(SHARED_KEL))}\n"),
-        encoding="utf-8")
     write_record(project, "ruang-laktasi-pramuka")
     write_record(project, "taman-teluk-dalam")
     q = Q["ruang-laktasi-pramuka"]

@@ -3,6 +3,7 @@ point lies in its declared kelurahan (checked against ../shared/geo when it is p
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from petakla.config import load_config
 from petakla.pipeline import check
+from petakla.regions import load_city
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_GEO = ROOT.parent / "shared" / "geo"
@@ -110,3 +112,32 @@ def test_real_site_builds_with_every_record(real, tmp_path):
         for name, items in contributors(real.facilities, sector):
             assert f"{name} ({len(items)})" in home, (label, name)
             assert name in cakupan, (label, name)
+    # With the project's own boundaries (wilayah/, no extra settings): outlines and
+    # choropleths on /cakupan/, walking reach for all 52 kelurahan, 52 starting points.
+    outlines = json.loads((site / "peta" / "batas.geojson").read_text(encoding="utf-8"))
+    levels = Counter(f["properties"]["tingkat"] for f in outlines["features"])
+    assert levels == {"kelurahan": 52, "kecamatan": 5}
+    cakupan = (site / "cakupan" / "index.html").read_text(encoding="utf-8")
+    assert "membutuhkan berkas batas kelurahan" not in cakupan
+    assert '<iframe src="../peta/cakupan.html"' in cakupan
+    assert '<iframe src="../peta/jangkauan.html"' in cakupan
+    assert (site / "peta" / "cakupan.html").is_file() and (site / "peta" / "jangkauan.html").is_file()
+    reach = cakupan[cakupan.index("Dalam 500 m dari ruang bermain"):]
+    city = load_city(load_config(ROOT).kota_kode)
+    for kel in city.kelurahan:
+        row = re.search(rf'#{kel.slug}">{kel.nama}</a></th>(.*?)</tr>', reach).group(1)
+        assert re.search(r'<td data-nilai="[\d.]+">\d+,\d %</td>', row), kel.nama
+    assert "tidak ada di berkas batas kelurahan" not in reach
+    peta = (site / "peta" / "peta.html").read_text(encoding="utf-8")
+    assert 'fetch("batas.geojson")' in peta
+    options = json.loads(re.search(r"PetaKLA\.main\(\w+, (\{.*\})\);", peta).group(1))
+    points = options["kelurahan"]
+    assert [p["kode"] for p in points] == [k.kode for k in city.kelurahan]
+    assert all(p["lat"] is not None and not p["perkiraan"] for p in points)
+    # Where the boundaries come from, and their licence, on /data/ and /tentang/.
+    for page in ("data/index.html", "tentang/index.html"):
+        html = (site / page).read_text(encoding="utf-8")
+        assert "cahyadsn/wilayah_boundaries" in html and "2024 Cahya DSN" in html, page
+        assert "MIT" in html and "300.2.2-2138" in html, page
+    starts = [x for kc in options["kecamatan"] for x in kc["kelurahan"] if x["titik"]]
+    assert len(starts) == 52 and not any(x.get("perkiraan") for x in starts)

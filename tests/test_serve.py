@@ -45,6 +45,7 @@ def _project(root: Path, record: str) -> Path:
     for name in ("pyproject.toml", "mkdocs.yml"):
         shutil.copy(ROOT / name, root / name)
     shutil.copytree(ROOT / "content", root / "content")
+    shutil.copytree(ROOT / "wilayah", root / "wilayah")  # batas_kelurahan, relative
     (root / "facilities").mkdir()
     (root / "petakla").symlink_to(ROOT / "petakla")  # mkdocs.yml names the hook by path
     path = root / "facilities" / "contoh-taman.yml"

@@ -116,6 +116,7 @@ def test_check_step_run_as_on_a_runner_fails_with_inline_annotations(tmp_path):
                     ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(REPO / "build_map.py", root)
     shutil.copy(REPO / "pyproject.toml", root)
+    shutil.copytree(REPO / "wilayah", root / "wilayah")  # batas_kelurahan, relative
     (root / "facilities").mkdir()
     (root / "facilities" / "salah.yml").write_text(
         "nama: Salah\nkategori: pojok-bacaan\nkelurahan: Mawar\nalamat: Jl. Uji\nsumber: Uji\n",
