@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,12 +56,35 @@ _KNOWN = {"judul", "kota_kode", "kota_nama", "batas", "pusat", "zoom", "reposito
           "tiles", "tiles_attribution", "geocoder_url", "geocoder_timeout", "batas_kelurahan"}
 
 
-def load_config(root: Path | str = ".", overrides: dict | None = None) -> Config:
-    """Read the project's configuration; `overrides` lets tests build another city or setting."""
+def from_environment(table: dict, env: Mapping[str, str]) -> dict:
+    """`repositori` and `cabang` where the table does not set them (an explicit setting wins):
+    PETAKLA_REPOSITORI / PETAKLA_CABANG, else what GitHub Actions puts in every job's
+    environment (GITHUB_SERVER_URL + GITHUB_REPOSITORY; the workflows pass the default branch
+    as PETAKLA_CABANG), so the deployed site's report/edit buttons and form reach the
+    repository it was built from without editing a file."""
+    found = {}
+    if not table.get("repositori"):
+        repo = env.get("PETAKLA_REPOSITORI", "").strip()
+        github = env.get("GITHUB_REPOSITORY", "").strip()
+        if not repo and github:
+            server = env.get("GITHUB_SERVER_URL", "").strip() or "https://github.com"
+            repo = f"{server.rstrip('/')}/{github}"
+        if repo:
+            found["repositori"] = repo
+    if not table.get("cabang") and env.get("PETAKLA_CABANG", "").strip():
+        found["cabang"] = env["PETAKLA_CABANG"].strip()
+    return found
+
+
+def load_config(root: Path | str = ".", overrides: dict | None = None,
+                env: Mapping[str, str] | None = None) -> Config:
+    """Read the project's configuration; `overrides` lets tests build another city or setting;
+    `env` (default os.environ) may supply the repository and branch (from_environment)."""
     root = Path(root).resolve()
     with open(root / "pyproject.toml", "rb") as fh:
         table = dict(tomllib.load(fh).get("tool", {}).get("petakla", {}))
     table.update(overrides or {})
+    table.update(from_environment(table, os.environ if env is None else env))
     known = {k: v for k, v in table.items() if k in _KNOWN}
     (s, w), (n, e) = known.pop("batas")
     return Config(

@@ -176,6 +176,19 @@ def kml_description(f: Facility, site_url: str = "") -> str:
     return html
 
 
+NO_ADDRESS = ("Dibangun tanpa alamat situs: tautan ke halaman fasilitas tidak dimuat. "
+              "Atur alamatnya saat membangun (PETAKLA_SITE_URL=https://alamat-situs/ "
+              "python build_map.py build); situs yang diterbitkan lewat GitHub Pages memakainya.")
+
+
+def kml_document_description(site_url: str) -> str:
+    """What the KML document says about itself: where it comes from, or that it was built
+    without the site's address (so it has no links to facility pages)."""
+    if site_url:
+        return f"Data terbuka, CC BY 4.0: {site_url.rstrip('/')}/data/"
+    return NO_ADDRESS
+
+
 def _kml(gdf: gpd.GeoDataFrame, facilities: list[Facility], site_url: str, path: Path) -> None:
     by_id = {f.id: f for f in facilities}
     kml = gdf.copy()
@@ -190,7 +203,8 @@ def _kml(gdf: gpd.GeoDataFrame, facilities: list[Facility], site_url: str, path:
     for column in _text_columns(kml):
         kml[column] = [_kml_token(v, tokens, kml) for v in kml[column]]
     kml.to_file(path, driver=KML_DRIVER, engine="pyogrio", layer="fasilitas",
-                dataset_options={"NAME": "Fasilitas ramah anak"})
+                dataset_options={"NAME": "Fasilitas ramah anak",
+                                 "DESCRIPTION": kml_document_description(site_url)})
     if tokens:
         text = path.read_text(encoding="utf-8")
         for token, value in tokens.items():

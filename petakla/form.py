@@ -28,8 +28,8 @@ from .geo import BoundaryError, load_boundaries
 from .maps import _VIEWPORT, ROOT_FROM_MAP, MapFigure, _stable_ids
 from .model import Facility
 from .regions import City, load_city
-from .schema import AKSES, SCHEMA_FILE, SEKTOR, SLUG_PATTERN, STATUS, build_schema
-from .vocab import DATA, Vocab, load_vocab
+from .schema import AKSES, SCHEMA_FILE, SEKTOR, SLUG_PATTERN, STATUS, build_schema, schema_text
+from .vocab import Vocab, load_vocab
 
 FORM_DIR = "tambah"
 FORM_DOC = f"{FORM_DIR}/form.html"
@@ -264,6 +264,6 @@ def form_files(config: Config, facilities: list[Facility]) -> dict[str, str | Pa
         f"{FORM_DIR}/index.md": page(config),
         FORM_DOC: form_document(config, vocab, city),
         FORM_DATA: form_data(facilities),
-        FORM_SCHEMA: Path(str(DATA / SCHEMA_FILE)),
+        FORM_SCHEMA: schema_text(vocab, city),  # the configured city's kelurahan
         FIELDS_PAGE: fields_page(vocab, city),
     }

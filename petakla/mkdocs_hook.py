@@ -17,7 +17,13 @@ from mkdocs.structure.toc import get_toc
 from petakla.config import load_config
 from petakla.csp import add_csp, tile_origin
 from petakla.pages import HtmlOnly
-from petakla.site import RecordErrors, generate, preview_files, with_error_banner
+from petakla.site import (
+    RecordErrors,
+    generate,
+    preview_files,
+    site_description,
+    with_error_banner,
+)
 
 _ID = re.compile(r'\bid="([^"]+)"')
 
@@ -48,6 +54,10 @@ def on_config(config):
     # Our main.html (nav memo, see _nav_key) goes before Material's own templates.
     if str(THEME_DIR) not in config.theme.dirs:
         config.theme.dirs.insert(0, str(THEME_DIR))
+    # The site's name is the configured city's (another city changes only [tool.petakla]).
+    project = load_config(_project(config))
+    config.site_name = project.judul
+    config.site_description = site_description(project)
     return config
 
 

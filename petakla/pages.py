@@ -141,7 +141,9 @@ def facility_page(env: Environment, f: Facility, vocab: Vocab, config: Config | 
         lon=f"{f.lon:.6f}" if f.lon is not None else "",
         mini_src=mini_map_src(f, "../../") if f.has_location else "",
         page_url=page,
-        whatsapp=("https://wa.me/?text=" + quote(f"{f.nama} — {page}", safe="")) if page else "",
+        # Without the site's address, situs.js puts the page's own address in both at run time.
+        whatsapp="https://wa.me/?text=" + quote(f"{f.nama} — {page}" if page else f.nama, safe=""),
+        share_text=f"{f.nama} — ",
         poster=POSTER_FILE,
         report=report_url(repositori, f, page) if repositori else "",
         edit=edit_url(repositori, config.cabang, f) if repositori and config else "",

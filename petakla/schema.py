@@ -72,7 +72,7 @@ def build_schema(vocab: Vocab, city: City, kategori: str | None = None) -> dict:
                         if rule["if"]["properties"]["kategori"]["const"] == kategori]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://peta-kla.example/fasilitas.schema.json",
+        "$id": "urn:petakla:fasilitas.schema.json",  # no domain: the schema is the same on every site
         "title": "Fasilitas ramah anak",
         "description": f"Satu fasilitas ramah anak di {city.nama}. Satu berkas per fasilitas.",
         "type": "object",

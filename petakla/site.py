@@ -107,6 +107,12 @@ def generate(config: Config, result: CheckResult | None = None, site_url: str = 
     return out
 
 
+def site_description(config: Config) -> str:
+    """The site's meta description (MkDocs' site_description)."""
+    return (f"Peta fasilitas ramah anak di {config.kota_nama} — kampung bermain, ruang laktasi, "
+            "pojok baca dan lainnya.")
+
+
 # --- `serve`: a live preview keeps working while a record is broken ------------------------
 
 _last_good: dict[Path, dict[str, Content]] = {}
@@ -168,6 +174,22 @@ def _mkdocs_logging() -> None:
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         log.addHandler(handler)
         log.setLevel(logging.INFO)
+
+
+DIR_MODE, FILE_MODE = 0o755, 0o644
+
+
+def public_modes(folder: Path) -> None:
+    """Directories 755, files 644 under `folder`, whatever the umask: mkdtemp() makes the
+    build folder 0700, and a web server running as another user would answer 403."""
+    os.chmod(folder, DIR_MODE)
+    for parent, dirs, files in os.walk(folder):
+        for name in dirs:
+            os.chmod(os.path.join(parent, name), DIR_MODE)
+        for name in files:
+            path = os.path.join(parent, name)
+            if not os.path.islink(path):
+                os.chmod(path, FILE_MODE)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -306,6 +328,7 @@ def _build_locked(config: Config, result: CheckResult, target: Path, strict: boo
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = saved_epoch
+    public_modes(tmp)
     _swap(tmp, target)
     print(f"Situs dibangun: {target} ({len(result.facilities)} fasilitas).", file=sys.stderr)
     return 0

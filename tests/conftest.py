@@ -11,6 +11,21 @@ REPO = Path(__file__).resolve().parent.parent
 INVALID = REPO / "tests" / "fixtures" / "invalid"
 
 
+# What GitHub Actions (or a person) may set that changes a build: the tests set it themselves
+# where they need it, so the suite behaves the same on a runner and on a laptop.
+DEPLOY_ENV = ("GITHUB_REPOSITORY", "GITHUB_SERVER_URL", "PETAKLA_SITE_URL", "PETAKLA_REPOSITORI",
+              "PETAKLA_CABANG")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_deploy_environment():
+    import os
+
+    saved = {k: os.environ.pop(k) for k in DEPLOY_ENV if k in os.environ}
+    yield
+    os.environ.update(saved)
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A throwaway project root: a copy of the repository's pyproject.toml (the city and its

@@ -166,10 +166,12 @@ def test_without_a_repository_the_report_and_edit_links_are_left_out(fixture_sit
                        'href=""', "None"):
             assert needle not in md, (uri, needle)
         assert "wa.me" in md and "poster.html" in md  # sharing does not need the repository
-    # Without the site's address there is nothing absolute to share: no broken links either.
+    # Without the site's address nothing absolute is written: the share buttons take the
+    # page's own address in the browser (situs.js; tests/test_deploy.py clicks them).
     pages = generate_pages(config, load_vocab(), load_city(config.kota_kode), facilities)
     md = pages[f"fasilitas/{HTML_NAME_ID}.md"]
-    assert "wa.me" not in md and "data-pk-salin" not in md and 'href=""' not in md
+    assert 'data-pk-salin=""' in md and 'data-pk-wa="' in md and 'href=""' not in md
+    assert "fasilitas/" + HTML_NAME_ID not in md.split("poster.html")[0]
     poster = posters(facilities, "", config.judul, config.kota_nama)[
         f"fasilitas/{HTML_NAME_ID}/poster.html"]
     assert 'class="pk-qr"' not in poster and "href=" not in poster  # no QR code, no link

@@ -32,6 +32,7 @@ def test_two_builds_of_one_commit_are_byte_identical(tmp_path, monkeypatch):
 
 def test_dates_written_by_the_build_come_from_the_last_commit(tmp_path, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setenv("PETAKLA_SITE_URL", "https://kota.github.io/peta-kla/")  # a sitemap
     epoch = source_date_epoch(ROOT)
     assert epoch is not None, "the repository has no commit to take a date from"
     day = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date().isoformat()

@@ -365,10 +365,14 @@ def test_mkdocs_build_strict_cli_has_no_warnings(fixture_site, tmp_path):
     assert (out / "data" / "fasilitas.geojson").is_file()
 
 
-def test_repository_mkdocs_yml_sets_site_url():
-    """Without site_url MkDocs writes an empty sitemap.xml, and Material's navigation.instant
-    (which only takes over links listed there) silently falls back to full page loads."""
+def test_repository_mkdocs_yml_takes_site_url_from_the_environment(monkeypatch):
+    """site_url is the deploy's PETAKLA_SITE_URL (sitemap, Material's navigation.instant,
+    absolute links); without it there is none, never a placeholder domain (MkDocs then writes
+    an empty sitemap.xml and instant navigation falls back to full page loads)."""
     from mkdocs.config import load_config as mkdocs_config
 
+    monkeypatch.setenv("PETAKLA_SITE_URL", "https://kota.github.io/peta-kla/")
     config = mkdocs_config(config_file=str(REPO / "mkdocs.yml"))
-    assert config["site_url"].startswith("https://")
+    assert config["site_url"] == "https://kota.github.io/peta-kla/"
+    monkeypatch.delenv("PETAKLA_SITE_URL")
+    assert mkdocs_config(config_file=str(REPO / "mkdocs.yml"))["site_url"] is None

@@ -27,10 +27,26 @@
     return ok;
   }
 
+  // The page's own address (no query or fragment): what a build without the site's address
+  // shares, so a local or preview build never shares a made-up domain.
+  function pageAddress() {
+    return location.origin + location.pathname;
+  }
+
+  // WhatsApp links of such builds carry only the text; the address is added when clicked
+  // (before the browser follows the link), so it is right after instant navigation too.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-pk-wa]");
+    if (link) {
+      link.href = "https://wa.me/?text=" +
+        encodeURIComponent(link.getAttribute("data-pk-wa") + pageAddress());
+    }
+  }, true);
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-pk-salin]");
     if (!button) return;
-    var url = button.getAttribute("data-pk-salin");
+    var url = button.getAttribute("data-pk-salin") || pageAddress();
     var done = function () { say(button, "Tautan disalin"); };
     var failed = function () {
       if (fallbackCopy(url)) done();
