@@ -4,7 +4,7 @@ Export: data/fasilitas.osm read back by two readers not written here — osmium-
 installed by `make test`) and GDAL's OSM driver (through pyogrio) — plus Python's XML parser
 for well-formedness; the tags checked against the records themselves and against the table
 /data/ documents. Import: `build_map.py impor-osm` as a fresh process on fixture files
-(tests/fixtures/osm/), with the kelurahan boundaries of ../shared/geo."""
+(tests/fixtures/osm/), with the project's kelurahan boundaries (wilayah/)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,13 @@ from pathlib import Path
 import pyogrio
 import pytest
 import yaml
-from helpers_site import FIXTURE_RECORDS, PROTECTED_NAME, REPO
+from helpers_site import (
+    FIXTURE_RECORDS,
+    PROTECTED_NAME,
+    REPO,
+    absolute_boundaries,
+    without_boundaries,
+)
 
 from petakla.config import load_config
 from petakla.osm_export import osm_export
@@ -29,9 +35,6 @@ from petakla.pipeline import check
 from petakla.regions import load_city
 from petakla.vocab import load_vocab
 
-SHARED_KEL = REPO.parent / "shared" / "geo" / "banjarmasin_kelurahan.geojson"
-needs_shared = pytest.mark.skipif(not SHARED_KEL.is_file(),
-                                  reason=f"reference boundaries absent: {SHARED_KEL}")
 OSM_FIXTURES = REPO / "tests" / "fixtures" / "osm"
 KATEGORI = yaml.safe_load((REPO / "petakla" / "data" / "kategori.yml").read_text("utf-8"))
 NOT_EXPORTED_STATUS = {"direncanakan", "tutup"}
@@ -194,7 +197,8 @@ def test_data_page_documents_each_choice_with_its_wiki_page(fixture_site):
 def _project(tmp: Path, records: dict[str, str]) -> Path:
     root = tmp / "proyek"
     (root / "facilities").mkdir(parents=True)
-    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    (root / "pyproject.toml").write_text(  # the checks here do not need boundaries
+        without_boundaries((REPO / "pyproject.toml").read_text("utf-8")), encoding="utf-8")
     for name, text in records.items():
         (root / "facilities" / f"{name}.yml").write_text(text, encoding="utf-8")
     return root
@@ -247,12 +251,11 @@ def cli(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def import_project(tmp_path: Path) -> Path:
-    """An empty project with the shared kelurahan boundaries and one existing record (the
-    near-duplicate's twin)."""
+    """An empty project with the project's kelurahan boundaries (wilayah/) and one existing
+    record (the near-duplicate's twin)."""
     root = tmp_path / "proyek"
     (root / "facilities").mkdir(parents=True)
-    text = (REPO / "pyproject.toml").read_text("utf-8").replace(
-        "[tool.petakla]\n", f"[tool.petakla]\nbatas_kelurahan = {json.dumps(str(SHARED_KEL))}\n")
+    text = absolute_boundaries((REPO / "pyproject.toml").read_text("utf-8"))
     (root / "pyproject.toml").write_text(text, encoding="utf-8")
     shutil.copy(FIXTURE_RECORDS / "contoh-ruang-laktasi-teluk-dalam.yml", root / "facilities")
     return root
@@ -287,7 +290,6 @@ def _skips(stdout: str) -> dict[str, str]:
     return dict(re.findall(r"^dilewati: (\w+/\d+) “[^”]*”: (.*)$", stdout, re.M))
 
 
-@needs_shared
 def test_impor_osm_writes_exactly_the_expected_records(import_project):
     root = import_project
     before = {p.name for p in (root / "facilities").iterdir()}
@@ -342,7 +344,6 @@ def test_impor_osm_writes_exactly_the_expected_records(import_project):
         "contoh-pojok-baca-sungai-miai", "contoh-sanggar-anak-pasar-lama"]
 
 
-@needs_shared
 def test_impor_osm_reads_a_geojson_export(import_project):
     run = cli(import_project, "impor-osm", str(OSM_FIXTURES / "overpass-turbo.geojson"))
     assert run.returncode == 0, run.stdout + run.stderr
@@ -393,7 +394,6 @@ def test_similar_names_ignore_words_that_only_say_what_a_place_is():
     assert not similar("Perpustakaan Kelayan", "Perpustakaan Pekauman", generic)
 
 
-@needs_shared
 def test_a_written_record_that_fails_check_is_removed_again(import_project, monkeypatch, capsys):
     from petakla import osm_import
 
