@@ -263,6 +263,8 @@ def test_pull_request_template_is_a_checklist():
 # --- the pull-request workflow's steps, in order, in a test repository ----------------------
 
 _OUTCOME = re.compile(r"\$\{\{ steps\.(\w+)\.outcome \}\}")
+# Other expressions the steps' `env:` use, with what GitHub gives this test repository.
+_CONTEXT = {"${{ github.event.repository.default_branch }}": "main"}
 
 
 def _should_run(condition: str | None, failed: bool) -> bool:
@@ -293,10 +295,12 @@ def run_pull_request(repo: Path, base: str, tmp: Path) -> tuple[dict[str, str], 
         if not _should_run(step.get("if"), failed):
             outcomes[key] = "skipped"
             continue
-        env = {k: _OUTCOME.sub(lambda m: outcomes.get(m.group(1), ""), str(v))
+        env = {k: _OUTCOME.sub(lambda m: outcomes.get(m.group(1), ""), _CONTEXT.get(str(v), str(v)))
                for k, v in step.get("env", {}).items()}
         env.update({"BASE_SHA": base, "GITHUB_STEP_SUMMARY": str(summary),
                     "GITHUB_ACTIONS": "true"})
+        unknown = [v for v in env.values() if "${{" in v]
+        assert not unknown, f"the test does not know the expression {unknown[0]!r}"
         script = step["run"]
         if step.get("shell") != "bash":  # the runner's default: bash -e, without pipefail
             script = "set +o pipefail\n" + script
