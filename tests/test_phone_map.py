@@ -101,10 +101,66 @@ def open_facility_and_directions(page: Page, frame: Frame, taps: Taps) -> None:
     assert "destination=-3.319241%2C114.579766" in directions.get_attribute("href")
     geo = page.get_by_role("link", name="Buka di aplikasi peta")
     assert geo.get_attribute("href").startswith("geo:-3.319241,114.579766")
+    # Readable: its text is not drawn in the background's colour (white on white).
+    assert geo.evaluate("el => getComputedStyle(el).color") != "rgb(255, 255, 255)"
     # Tapping it leaves the site for a maps service: the request is made (and aborted here,
     # there being no internet) — the link works, the tap counts.
     with page.expect_request("https://www.google.com/maps/dir/**"):
         taps.tap(directions, "Petunjuk arah")
+
+
+@pytest.fixture(scope="module")
+def geo_site_url(tmp_path_factory):
+    """The fixture records in the city with its kelurahan boundaries (wilayah/, issue 14), so
+    every kelurahan has a point to measure from, also those without any facility."""
+    from helpers_site import make_project, serve
+
+    from petakla.config import load_config
+    from petakla.site import build_site
+
+    root = tmp_path_factory.mktemp("situs-batas") / "proyek"
+    with serve(root / "site") as url:
+        make_project(root, site_url=url, boundaries=True)
+        assert build_site(load_config(root), strict=True) == 0
+        yield url
+
+
+def test_parent_finds_nearest_laktasi_from_a_kelurahan_without_facilities(browser, geo_site_url,
+                                                                          screenshot_dir):
+    ctx, page = phone(browser)
+    taps = Taps()
+    try:
+        page.goto(geo_site_url)
+        taps.tap(page.locator("a.pk-ubin__a", has_text="Ruang Laktasi"), "ubin Ruang Laktasi")
+        frame = map_frame(page, "peta.html")
+        sheet = frame.locator("#pk-panel")
+        sheet.wait_for()
+        assert sheet.get_attribute("data-tinggi") == "setengah"  # a question: the sheet is open
+        assert "kategori=ruang-laktasi" in page.url
+        chooser = frame.get_by_label("Dari kelurahan")
+        # All 52 kelurahan can be chosen, grouped by kecamatan, both in alphabetical order.
+        groups = chooser.locator("optgroup").evaluate_all(
+            "gs => gs.map(g => [g.label, [...g.querySelectorAll('option:not([disabled])')]"
+            ".map(o => o.textContent)])")
+        assert [g[0] for g in groups] == sorted(g[0] for g in groups) and len(groups) == 5
+        assert all(names == sorted(names) for _, names in groups)
+        assert sum(len(names) for _, names in groups) == 52
+        assert chooser.locator(f"option[value='{EMPTY_KELURAHAN}']").is_enabled(), \
+            "no point for a kelurahan without facilities"
+        taps.choose(chooser, EMPTY_KELURAHAN, "Dari kelurahan")
+        # The answer: the nearest one chosen, the sheet down, the marker and card in view.
+        frame.wait_for_function("id => document.documentElement.dataset.pkPilih === id", arg=LAKTASI_ID)
+        assert sheet.get_attribute("data-tinggi") == "kecil"
+        assert_marker_in_view(frame, LAKTASI_ID)
+        assert " km" in frame.locator("#pk-kartu").inner_text()  # "1,2 km" style distance
+        url = unquote(page.url)
+        assert f"dari={EMPTY_KELURAHAN}" in url and f"pilih={LAKTASI_ID}" in url, url
+        page.screenshot(path=str(screenshot_dir / "telepon-jawaban-kelurahan.png"))
+        open_facility_and_directions(page, frame, taps)
+        assert taps.n <= MAX_TAPS, taps.done
+        print(f"\ntaps (kelurahan): {taps.n}: {taps.done}")
+    finally:
+        ctx.close()
 
 
 def test_parent_finds_nearest_laktasi_by_geolocation(browser, site_url, screenshot_dir):
