@@ -75,6 +75,9 @@ def test_every_page_type_shows_payloads_as_text(browser, hostile_site):
         frame.get_by_role("button", name="Filter dan daftar").click()  # the panel starts closed
         frame.get_by_label("Cari fasilitas").fill("alert")
         frame.wait_for_function("() => document.documentElement.dataset.pkShown === '2'")
+        # Both fixture records match, so pkShown is '2' before the search applies too: wait for
+        # the result list itself (it follows the full records, loaded on first search).
+        frame.locator(".pk-hasil-nama").nth(1).wait_for()
         names = frame.locator(".pk-hasil-nama").all_text_contents()
         assert any("<img src=x onerror=alert('img')>" in n for n in names), names
         frame.locator(".pk-hasil-nama").first.click()
