@@ -606,8 +606,9 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 @contextlib.contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    handler = functools.partial(_Handler, directory=str(folder))
+def serve(folder: Path, handler_class: type = _Handler) -> Iterator[str]:
+    """Serve `folder` on the loopback; `handler_class` lets lighthouse.py add gzip."""
+    handler = functools.partial(handler_class, directory=str(folder))
     server = _Server((LOCAL, 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
