@@ -139,7 +139,9 @@ def record_values(el: Element, cat: Category, kelurahan: str, vocab: Vocab) -> d
     if awalan and awalan.casefold() not in nama.casefold():
         nama = f"{awalan} {nama}"
     values: dict[str, Any] = {"nama": nama[:150], "kategori": cat.slug, "kelurahan": kelurahan,
-                              "lokasi": [round(el.lat, 6), round(el.lon, 6)]}
+                              "lokasi": [round(el.lat, 6), round(el.lon, 6)],
+                              # a third party's map, not a survey: the site says so
+                              "sumber_lokasi": f"OpenStreetMap ({el.url})"}
     street = t.get("addr:street", "").strip()
     if t.get("addr:full"):
         values["alamat"] = " ".join(t["addr:full"].split())[:200]

@@ -307,6 +307,7 @@ def test_impor_osm_writes_exactly_the_expected_records(import_project):
         assert (rec["nama"], rec["kategori"], rec["kelurahan"]) == (nama, kategori, kelurahan)
         assert rec["sumber"] == f"https://www.openstreetmap.org/{ref}"
         assert rec["osm"]["id"] == ref
+        assert rec["sumber_lokasi"] == f"OpenStreetMap (https://www.openstreetmap.org/{ref})"
         assert "verifikasi" not in rec and "belum diverifikasi" in rec["keterangan"]
     lib = yaml.safe_load((root / "facilities" / "contoh-perpustakaan-belitung.yml").read_text())
     assert lib["osm"] == {"id": "node/1002", "versi": 5}
