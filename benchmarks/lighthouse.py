@@ -51,8 +51,11 @@ def log(msg: str) -> None:
 def ensure_lighthouse() -> str:
     if not LH_BIN.exists():
         log("installing Lighthouse from npm into benchmarks/lighthouse/node_modules")
-        cmd = ["npm", "ci"] if (LH_DIR / "package-lock.json").exists() else ["npm", "install"]
-        subprocess.run([*cmd, "--no-audit", "--no-fund"], cwd=LH_DIR, check=True)
+        flags = ["--no-audit", "--no-fund"]
+        # A dependency of Lighthouse's asks for "latest" of two packages, so a lock file goes
+        # stale when those publish; npm install then re-resolves just them.
+        if subprocess.run(["npm", "ci", *flags], cwd=LH_DIR).returncode != 0:
+            subprocess.run(["npm", "install", *flags], cwd=LH_DIR, check=True)
     return subprocess.run([str(LH_BIN), "--version"], capture_output=True, text=True,
                           check=True).stdout.strip()
 

@@ -157,7 +157,7 @@ hide:
 Fasilitas belum ada di peta, atau datanya keliru? Isi formulir ini
 ([panduan](../kontribusi/index.md), [daftar kolom](../kontribusi/kolom.md)).
 
-<div class="pk-formulir"><iframe src="form.html" title="Formulir data fasilitas"></iframe></div>
+<div class="pk-formulir"><iframe data-pk-src="form.html" title="Formulir data fasilitas"></iframe></div>
 """
 
 

@@ -172,8 +172,8 @@ def test_choropleths_and_walking_reach_on_the_page(geo_site):
     site, _ = geo_site
     page = text(site / "cakupan" / "index.html")
     assert "membutuhkan berkas batas kelurahan" not in page
-    assert '<iframe src="../peta/cakupan.html"' in page
-    assert '<iframe src="../peta/jangkauan.html"' in page
+    assert '<iframe data-pk-src="../peta/cakupan.html"' in page
+    assert '<iframe data-pk-src="../peta/jangkauan.html"' in page
     # Types per kelurahan on the choropleth = the matrix's "Jenis" column.
     result = check(load_config(site.parent))
     matrix = stats.coverage_matrix(CITY, stats.public_categories(load_vocab()), result.facilities)

@@ -119,8 +119,8 @@ def test_real_site_builds_with_every_record(real, tmp_path):
     assert levels == {"kelurahan": 52, "kecamatan": 5}
     cakupan = (site / "cakupan" / "index.html").read_text(encoding="utf-8")
     assert "membutuhkan berkas batas kelurahan" not in cakupan
-    assert '<iframe src="../peta/cakupan.html"' in cakupan
-    assert '<iframe src="../peta/jangkauan.html"' in cakupan
+    assert '<iframe data-pk-src="../peta/cakupan.html"' in cakupan
+    assert '<iframe data-pk-src="../peta/jangkauan.html"' in cakupan
     assert (site / "peta" / "cakupan.html").is_file() and (site / "peta" / "jangkauan.html").is_file()
     reach = cakupan[cakupan.index("Dalam 500 m dari ruang bermain"):]
     city = load_city(load_config(ROOT).kota_kode)

@@ -75,7 +75,8 @@ class LinkCollector(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        for name in ("href", "src"):
+        # data-pk-src: a map or form iframe, given its src by situs.js once the page loaded
+        for name in ("href", "src", "data-pk-src"):
             if attrs.get(name):
                 self.urls.append((tag, name, attrs[name]))
         inside = any(self.stack)

@@ -7,6 +7,29 @@
   // The copy buttons are hidden until this script runs (see situs.css: .pk-js).
   document.documentElement.classList.add("pk-js");
 
+  // Map and form documents (iframes written with data-pk-src) start loading once the page
+  // itself has loaded: a same-origin iframe shares the page's main thread, and Leaflet's
+  // start-up there would otherwise delay the page's own first paint and text. Frames below
+  // the fold still wait for the browser's loading="lazy".
+  function startFrames() {
+    var frames = document.querySelectorAll("iframe[data-pk-src]");
+    for (var i = 0; i < frames.length; i++) {
+      frames[i].src = frames[i].getAttribute("data-pk-src");
+      frames[i].removeAttribute("data-pk-src");
+    }
+  }
+  function afterLoad() {
+    if (document.readyState === "complete") startFrames();
+    else window.addEventListener("load", startFrames, { once: true });
+  }
+  // Material's instant navigation swaps page content without a new load: document$ (its
+  // observable of each new page) covers both the first page and every later one.
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(afterLoad);
+  } else {
+    afterLoad();
+  }
+
   function say(button, text) {
     var box = button.closest(".pk-bagikan");
     var status = box && box.querySelector(".pk-salin-status");
