@@ -32,6 +32,7 @@ OUTLINE_NAME = "batas.geojson"  # coverage.OUTLINE_FILE, relative to the map doc
 DATA_FILE = f"{MAP_DIR}/fasilitas.json"  # every field the map shows; loaded when needed
 MARKER_TABLE_ID = "pk-titik"  # the <script type="application/json"> inside peta.html
 MARKER_SCALE = 100_000  # coordinates as whole 1e-5 degrees (about 1 m) from the city's corner
+PREVIEW_MIN = 1500  # markers from which the full map draws a quick first view (peta.js)
 ROOT_FROM_MAP = "../"  # map documents live one folder below the site root
 COLUMNS = ["id", "nama", "kategori", "lat", "lon", "kecamatan", "kel", "kelurahan", "alamat",
            "pengelola", "jam_buka", "jam", "usia_min", "usia_max", "akses", "status",
@@ -198,6 +199,9 @@ def map_documents(config: Config, vocab: Vocab, extras: Sequence[MapExtra] = (),
         f"{MAP_DIR}/peta.html": _base_map(
             config, f"Peta fasilitas ramah anak — {config.kota_nama}", config.zoom, "main",
             {**common, "data": "fasilitas.json", "titik": MARKER_TABLE_ID,
+             # from this many markers on, peta.js draws the first view's clusters itself
+             # before MarkerCluster is ready (tests lower it in the document)
+             "pratinjau": PREVIEW_MIN,
              # how many published facilities record opening hours ("buka sekarang" says so)
              "berjam": sum(1 for f in facilities if f.has_location and f.data.get("jam_buka"))},
             extras,

@@ -211,8 +211,23 @@
     if (!full && map.gestureHandling) map.gestureHandling.enable();  // embedded: scroll the page, not the map
     // chunkedLoading keeps the page responsive while tens of thousands of markers are
     // clustered; a 1 ms pause between chunks (default 50) yields without delaying the map.
-    var cluster = L.markerClusterGroup({ chunkedLoading: true, chunkDelay: 1, showCoverageOnHover: false,
-                                         maxClusterRadius: 50 });
+    // Chunks of at most 50 ms (default 200) keep panning and the panel responsive meanwhile.
+    var cluster = L.markerClusterGroup({ chunkedLoading: true, chunkDelay: 1, chunkInterval: 50,
+                                         showCoverageOnHover: false, maxClusterRadius: 50,
+                                         chunkProgress: function (done, total) {
+                                           if (done >= total) clustered();
+                                         } });
+    // MarkerCluster draws nothing until every marker is placed on every zoom level; the first
+    // view's quick clusters (preview below) stand in until then. An apply() arriving while a
+    // chunked addLayers is still running waits for it (MarkerCluster cannot cancel one).
+    var building = false, pending = null, applied = false;
+    function clustered() {
+      if (!applied) return;  // MarkerCluster's own (empty) addLayers when put on the map
+      building = false;
+      if (app.preview) { map.removeLayer(app.preview.layer); app.preview = null; }
+      document.documentElement.setAttribute("data-pk-cluster", "1");
+      if (pending) { var fit = pending.fit; pending = null; app.apply(fit); }
+    }
     map.addLayer(cluster);
     app.cluster = cluster;
 
@@ -291,13 +306,16 @@
         app.loadDetails().then(function () { app.apply(fit); });
         return;
       }
+      if (building) { pending = { fit: fit || (pending && pending.fit) }; return; }
       var test = matcher(app.state, opts);
       var shown = [], layers = [];
       app.rows.forEach(function (f) {
         if (test(f)) { shown.push(f); layers.push(app.markers[f.i]); }
       });
       cluster.clearLayers();
-      cluster.addLayers(layers);
+      building = applied = true;
+      document.documentElement.removeAttribute("data-pk-cluster");
+      cluster.addLayers(layers, true);  // no layeradd event per marker: nothing listens
       app.shown = shown;
       document.documentElement.setAttribute("data-pk-shown", String(shown.length));
       app.showList();
@@ -348,6 +366,30 @@
       resolve(JSON.parse(document.getElementById(opts.titik).textContent));
     }).then(function (t) {
       app.rows = readMarkers(t, opts);
+      var view = (params.peta || "").split(",").map(parseFloat);
+      var filtered = FILTER_KEYS.some(function (k) { return app.state[k]; });
+      var atView = view.length === 3 && view.every(isFinite);
+      if (atView) map.setView([view[0], view[1]], view[2]);
+      // Unfiltered and large: the quick clusters of this view first, painted before the
+      // markers are made and clustered (which then run in later tasks).
+      if (!filtered && app.rows.length >= (opts.pratinjau || Infinity)) {
+        app.preview = preview(map, app.rows, opts);
+        return new Promise(function (resolve) {
+          var go = function () { if (resolve) { setTimeout(resolve, 0); resolve = null; } };
+          requestAnimationFrame(go);
+          setTimeout(go, 100);  // no frames in a hidden document
+        }).then(function () { build(atView, filtered); });
+      }
+      build(atView, filtered);
+    }).catch(failed);
+
+    function failed(err) {
+      var note = el("div", { "class": "pk-galat", role: "alert" },
+        "Data peta tidak dapat dimuat (" + err.message + "). Coba muat ulang halaman.");
+      map.getContainer().appendChild(note);
+    }
+
+    function build(atView, filtered) {
       app.rows.forEach(function (f, i) {
         var cat = opts.kategori[f.kategori];
         var m = L.marker([f.lat, f.lon], { icon: iconFor(f.kategori, cat), title: cat.label, alt: cat.label });
@@ -355,14 +397,7 @@
         app.markers.push(m);
         app.counts[f.kategori] = (app.counts[f.kategori] || 0) + 1;
       });
-      var view = (params.peta || "").split(",").map(parseFloat);
-      var filtered = FILTER_KEYS.some(function (k) { return app.state[k]; });
-      if (view.length === 3 && view.every(isFinite)) {
-        map.setView([view[0], view[1]], view[2]);
-        app.apply(false);
-      } else {
-        app.apply(filtered);
-      }
+      app.apply(atView ? false : filtered);
       // The markers first, then the controls around them.
       if (full) {
         window.PetaKLA.panel(app);  // peta-panel.js
@@ -371,11 +406,58 @@
       }
       app.ready = true;
       document.documentElement.setAttribute("data-pk-ready", String(app.shown ? app.shown.length : 0));
-    }).catch(function (err) {
-      var note = el("div", { "class": "pk-galat", role: "alert" },
-        "Data peta tidak dapat dimuat (" + err.message + "). Coba muat ulang halaman.");
-      map.getContainer().appendChild(note);
+    }
+  }
+
+  // ---- the first view, quickly ------------------------------------------------------------
+
+  // From opts.pratinjau facilities on (maps.PREVIEW_MIN), the first view is drawn from a plain
+  // pixel grid before MarkerCluster has placed every marker (measured: at 10,000 most of the
+  // time to the first marker is MarkerCluster's, which files every marker on all nine zoom
+  // levels before it draws one).
+  var PREVIEW_CELL = 80;  // px; MarkerCluster's maxClusterRadius 50 makes clusters of similar size
+
+  // One pass over the rows in (and just around) the view: a count and a mean position per
+  // grid cell, drawn like MarkerCluster's icons (a lone facility as its category's pin).
+  // Redrawn after each move until the real clusters replace it; a cluster zooms in on click.
+  function preview(map, rows, opts) {
+    var layer = L.layerGroup().addTo(map);
+    function draw() {
+      layer.clearLayers();
+      var zoom = map.getZoom(), b = map.getBounds().pad(0.25);
+      var s = b.getSouth(), n = b.getNorth(), w = b.getWest(), e = b.getEast();
+      var cells = {};
+      for (var i = 0; i < rows.length; i++) {
+        var f = rows[i];
+        if (f.lat < s || f.lat > n || f.lon < w || f.lon > e) continue;
+        var p = map.project([f.lat, f.lon], zoom);
+        var key = Math.floor(p.x / PREVIEW_CELL) + ":" + Math.floor(p.y / PREVIEW_CELL);
+        var c = cells[key] || (cells[key] = { n: 0, lat: 0, lon: 0, f: f });
+        c.n++; c.lat += f.lat; c.lon += f.lon;
+      }
+      Object.keys(cells).forEach(function (key) {
+        var c = cells[key], at = [c.lat / c.n, c.lon / c.n], m;
+        if (c.n === 1) {
+          var cat = opts.kategori[c.f.kategori];
+          m = L.marker(at, { icon: iconFor(c.f.kategori, cat), title: cat.label, alt: cat.label });
+        } else {
+          var size = c.n < 10 ? "small" : c.n < 100 ? "medium" : "large";
+          m = L.marker(at, { title: c.n + " fasilitas", alt: c.n + " fasilitas",
+            icon: L.divIcon({ html: "<div><span>" + c.n + "</span></div>", iconSize: [40, 40],
+                              className: "marker-cluster marker-cluster-" + size + " pk-pratinjau" }) });
+          m.on("click keypress", function (ev) {
+            if (ev.type === "keypress" && ev.originalEvent.keyCode !== 13) return;
+            map.setView(at, Math.min(zoom + 2, map.getMaxZoom()));
+          });
+        }
+        layer.addLayer(m);
+      });
+    }
+    draw();
+    map.on("moveend", function redraw() {
+      if (map.hasLayer(layer)) draw(); else map.off("moveend", redraw);
     });
+    return { layer: layer, redraw: draw };
   }
 
   // Embedded maps keep Leaflet's own layer control, one overlay per category.
