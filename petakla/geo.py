@@ -1,6 +1,6 @@
 """Kelurahan boundaries ([tool.petakla] batas_kelurahan; the project's own are derived by
 scripts/derive_boundaries.py into wilayah/): a point inside each kelurahan, and which
-kelurahan each point falls in (one geopandas spatial join)."""
+kelurahan each point falls in (one query of a shapely spatial index)."""
 
 from __future__ import annotations
 
@@ -19,15 +19,34 @@ class BoundaryError(Exception):
 
 @dataclass
 class Boundaries:
+    """The kelurahan polygons in EPSG:4326, one entry per feature, in file order."""
+
     path: Path
-    frame: object  # geopandas.GeoDataFrame in EPSG:4326 with columns kode, nama, geometry
+    kode: list[str]
+    nama: list[str]
+    geometries: list  # shapely geometries
     _inner: dict | None = field(default=None, repr=False, compare=False)
+    _codes: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    _frame: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def frame(self):
+        """The same as a geopandas.GeoDataFrame (columns kode, nama, geometry): geopandas is
+        imported only by what needs a frame (coverage), not by `check`."""
+        if self._frame is None:
+            import geopandas as gpd
+
+            self._frame = gpd.GeoDataFrame({"kode": self.kode, "nama": self.nama},
+                                           geometry=self.geometries, crs="EPSG:4326")
+        return self._frame
 
     def names(self) -> dict[str, str]:
-        return dict(zip(self.frame["kode"], self.frame["nama"], strict=True))
+        return dict(zip(self.kode, self.nama, strict=True))
 
     def has(self, kode: str) -> bool:
-        return kode in set(self.frame["kode"])
+        if self._codes is None:
+            self._codes = frozenset(self.kode)
+        return kode in self._codes
 
     def fallback_point(self, kode: str) -> tuple[float, float] | None:
         """(lat, lon) of a point guaranteed to lie inside the kelurahan, or None."""
@@ -37,30 +56,32 @@ class Boundaries:
         """kode -> (lat, lon) of shapely's representative point of the kelurahan (all its
         polygons merged): always inside it, unlike a centroid. Computed once."""
         if self._inner is None:
+            import shapely
+
+            groups: dict[str, list] = {}
+            for kode, geom in zip(self.kode, self.geometries, strict=True):
+                groups.setdefault(kode, []).append(geom)
             points = {}
-            for kode, shapes in self.frame.groupby("kode", sort=False).geometry:
-                point = shapes.union_all().representative_point()
-                points[str(kode)] = (point.y, point.x)
+            for kode, shapes in groups.items():
+                point = shapely.union_all(shapes).representative_point()
+                points[kode] = (point.y, point.x)
             self._inner = points
         return self._inner
 
     def kelurahan_of(self, points: list[tuple[float, float]]) -> list[set[str]]:
         """For each (lat, lon): the codes of every kelurahan that contains it (a point on a
-        shared border is in both; outside every polygon gives an empty set)."""
-        import geopandas as gpd
-        from shapely import points as make_points
+        shared border is in both; outside every polygon gives an empty set). One query of a
+        spatial index (what geopandas' sjoin with `intersects` does)."""
+        import shapely
 
         found: list[set[str]] = [set() for _ in points]
         if not points:
             return found
-        pts = gpd.GeoDataFrame(
-            {"i": range(len(points))},
-            geometry=make_points([(lon, lat) for lat, lon in points]), crs="EPSG:4326",
-        )
-        joined = gpd.sjoin(pts, self.frame[["kode", "geometry"]], how="inner",
-                           predicate="intersects")
-        for i, kode in zip(joined["i"], joined["kode"], strict=True):
-            found[int(i)].add(str(kode))
+        tree = shapely.STRtree(self.geometries)
+        hits = tree.query(shapely.points([(lon, lat) for lat, lon in points]),
+                          predicate="intersects")
+        for i, j in zip(hits[0].tolist(), hits[1].tolist(), strict=True):
+            found[i].add(self.kode[j])
         return found
 
 
@@ -84,12 +105,67 @@ def load_boundaries(config: Config) -> Boundaries | None:
     """None when batas_kelurahan is not configured; BoundaryError when it is unusable."""
     if not config.batas_kelurahan:
         return None
-    import geopandas as gpd
-
     path = (config.root / config.batas_kelurahan).resolve()
     if not path.is_file():
         raise BoundaryError(f"berkas batas kelurahan '{config.batas_kelurahan}' tidak ditemukan "
                             "(pengaturan batas_kelurahan di pyproject.toml).")
+    features = _plain_geojson(path)
+    if features is None:
+        return _read_with_geopandas(path, config)
+    import shapely.geometry
+
+    columns = set().union(*(f.get("properties") or {} for f in features))
+    if "kode" not in columns:
+        raise BoundaryError(f"berkas batas kelurahan '{config.batas_kelurahan}' tidak punya "
+                            "properti `kode` (kode Kemendagri kelurahan).")
+    kode, nama, geoms = [], [], []
+    for f in features:
+        if not f.get("geometry"):
+            continue
+        geom = shapely.geometry.shape(f["geometry"])
+        if geom.is_empty:
+            continue
+        props = f.get("properties") or {}
+        kode.append(str(props.get("kode")))
+        nama.append(str(props.get("nama")) if "nama" in columns else kode[-1])
+        geoms.append(geom)
+    return Boundaries(path=path, kode=kode, nama=nama, geometries=geoms)
+
+
+def _plain_geojson(path: Path) -> list[dict] | None:
+    """The features of a GeoJSON FeatureCollection in WGS84 (RFC 7946, no other `crs`), read
+    with json and shapely alone, which is what `check` needs and far quicker to start than
+    geopandas; None for anything else (other formats, CRSs, surprises): geopandas reads it."""
+    import json
+
+    if path.suffix.lower() not in (".geojson", ".json"):
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        return None
+    crs = data.get("crs")  # named CRSs of GeoJSON 2008; RFC 7946 has none: WGS84
+    if crs is not None:
+        props = crs.get("properties") if isinstance(crs, dict) else None
+        if not isinstance(props, dict) or props.get("name") not in _WGS84:
+            return None
+    features = data.get("features")
+    if not isinstance(features, list) or not all(
+            isinstance(f, dict) and f.get("type") == "Feature"
+            and isinstance(f.get("properties") or {}, dict) for f in features):
+        return None
+    return features
+
+
+_WGS84 = {"urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "EPSG:4326",
+          "urn:ogc:def:crs:EPSG::4326"}
+
+
+def _read_with_geopandas(path: Path, config: Config) -> Boundaries:
+    import geopandas as gpd
+
     try:
         frame = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises its own types for unreadable files
@@ -100,10 +176,9 @@ def load_boundaries(config: Config) -> Boundaries | None:
                             "properti `kode` (kode Kemendagri kelurahan).")
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
     frame = frame.set_crs("EPSG:4326") if frame.crs is None else frame.to_crs("EPSG:4326")
-    frame = frame.assign(kode=frame["kode"].astype(str),
-                         nama=frame["nama"].astype(str) if "nama" in frame.columns
-                         else frame["kode"].astype(str))
-    return Boundaries(path=path, frame=frame[["kode", "nama", "geometry"]].reset_index(drop=True))
+    kode = [str(k) for k in frame["kode"].astype(str)]
+    nama = [str(n) for n in frame["nama"].astype(str)] if "nama" in frame.columns else kode
+    return Boundaries(path=path, kode=kode, nama=list(nama), geometries=list(frame.geometry))
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,8 @@ _Loader = _CoreLoader
 
 def _core_scalar(tag: str, text: str) -> Any:
     """A scalar's value under YAML 1.2's core schema; ValueError if it is not one."""
+    if tag == _STR:
+        return text
     kind = tag.rsplit(":", 1)[-1]
     if kind == "bool":
         if text.lower() not in ("true", "false"):
@@ -66,6 +68,8 @@ def _core_scalar(tag: str, text: str) -> Any:
             return float(special.replace(".", ""))
         return float(text)
     return text
+_STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _ALLOWED_SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -81,6 +85,7 @@ Path_ = tuple[str | int, ...]
 # noncharacters). Tab and newline only where a field is multi-line text.
 _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
                         "\u2066-\u2069\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+_TAB_NEWLINE = re.compile("[\t\n]")
 _MULTILINE_FIELDS = {("keterangan",)}
 _BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
@@ -95,10 +100,13 @@ class Document:
     value_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    _id: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def id(self) -> str:
-        return self.path.stem
+        if self._id is None:
+            self._id = self.path.stem
+        return self._id
 
     def position(self, path: Path_, key: bool = False) -> tuple[int, int]:
         """Line and column of a value (or of its key), else of its nearest ancestor."""
@@ -139,9 +147,11 @@ class _Converter:
         self.constructor = yaml.constructor.SafeConstructor()
 
     def _check_text(self, node: ScalarNode, value: str, path: Path_) -> None:
+        if value.isascii() and value.isprintable():  # most values: no control, tab, newline
+            return
         found = _INVISIBLE.search(value)
         if found is None and path not in _MULTILINE_FIELDS:
-            found = re.search("[\t\n]", value)
+            found = _TAB_NEWLINE.search(value)
         if found is None:
             return
         char = found.group()
@@ -188,15 +198,16 @@ class _Converter:
             raise _Refused(node, f"tag YAML '{node.tag}' tidak diizinkan; hapus tag tersebut.",
                           path)
         try:
-            value = (self.constructor.construct_object(node) if node.tag.endswith("timestamp")
+            value = (self.constructor.construct_object(node) if node.tag == _TIMESTAMP
                      else _core_scalar(node.tag, node.value))
         except (ValueError, yaml.YAMLError):
             raise _Refused(node, f"nilai '{node.value}' tidak dapat dibaca; periksa penulisannya.",
                           path) from None
-        if isinstance(value, (datetime.date, datetime.datetime)):
-            return value.isoformat()  # records stay JSON-like; dates are checked as text
         if isinstance(value, str):
             self._check_text(node, value, path)
+            return value
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            return value.isoformat()  # records stay JSON-like; dates are checked as text
         if isinstance(value, float) and not math.isfinite(value):
             raise _Refused(node, "angka tak hingga atau NaN tidak diizinkan; tulis angka biasa.",
                           path)
@@ -328,5 +339,6 @@ def record_paths(target: Path) -> list[Path]:
     whatever it is (folder, FIFO, link): load_document() says what is wrong with it rather
     than skipping it. A path that is not a folder is returned as it is."""
     if target.is_dir():
-        return sorted(p for p in target.iterdir() if p.suffix.lower() in RECORD_SUFFIXES)
+        return sorted((p for p in target.iterdir() if p.suffix.lower() in RECORD_SUFFIXES),
+                      key=lambda p: p.name)  # one folder: the order of the Paths themselves
     return [target]

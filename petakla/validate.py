@@ -11,13 +11,12 @@ import difflib
 import json
 import re
 from collections.abc import Iterable
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 import opening_hours
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-from lokal import parse_phone
 
+from ._lokal import parse_phone
 from .config import Config
 from .hours import weekly_problem
 from .load import Document
@@ -25,6 +24,10 @@ from .model import Facility
 from .regions import City, normalise
 from .schema import SLUG_PATTERN, build_schema
 from .vocab import Vocab
+
+if TYPE_CHECKING:  # the detailed path imports jsonschema only for a record that fails
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 _TYPE_NAMES = {
     "string": "teks",
@@ -37,20 +40,55 @@ _TYPE_NAMES = {
 STALE_AFTER_DAYS = 365
 
 
-_VALIDATORS: dict[tuple[int, int], tuple[Vocab, City, Draft202012Validator]] = {}
+_VALIDATORS: dict[tuple, tuple[Vocab, City, Any]] = {}
 
 
-def _validator(vocab: Vocab, city: City, kategori: Any = None) -> Draft202012Validator:
+def _cached(kind: str, vocab: Vocab, city: City, kategori: Any, make) -> Any:
     # Cached by identity: Vocab holds dicts, so it cannot be a functools.cache key. The entry
     # keeps both objects alive, so their ids cannot be reused while it exists. A record of a
     # known category gets that category's specialised schema (see build_schema).
     kategori = kategori if isinstance(kategori, str) and kategori in vocab.categories else None
-    key = (id(vocab), id(city), kategori)
+    key = (kind, id(vocab), id(city), kategori)
     if key not in _VALIDATORS:
-        schema = build_schema(vocab, city, kategori)
-        Draft202012Validator.check_schema(schema)
-        _VALIDATORS[key] = (vocab, city, Draft202012Validator(schema))
+        _VALIDATORS[key] = (vocab, city, make(build_schema(vocab, city, kategori)))
     return _VALIDATORS[key][2]
+
+
+def _validator(vocab: Vocab, city: City, kategori: Any = None) -> Draft202012Validator:
+    """The detailed path: Python's jsonschema, whose errors `_schema_problem` words. (The
+    schemas are checked against the metaschema by the tests, not on every run.)"""
+    from jsonschema import Draft202012Validator
+
+    return _cached("detail", vocab, city, kategori, Draft202012Validator)
+
+
+def _compiled(schema: dict) -> Any:
+    try:
+        import jsonschema_rs
+    except ImportError:  # the detailed path alone gives the same results, more slowly
+        return None
+    return jsonschema_rs.Draft202012Validator(schema, validate_formats=False)
+
+
+def schema_valid_fast(data: Any, vocab: Vocab, city: City) -> bool:
+    """True when the compiled validator (jsonschema-rs) finds the record valid, the common
+    case; False when it finds an error or cannot tell, and the detailed path must run.
+    tests/test_check_fast.py holds the two paths to the same verdict."""
+    kategori = data.get("kategori") if isinstance(data, dict) else None
+    validator = _cached("fast", vocab, city, kategori, _compiled)
+    if validator is None:
+        return False
+    try:
+        return bool(validator.is_valid(data))
+    except Exception:  # a value it cannot take (e.g. a lone surrogate): ask the detailed path
+        return False
+
+
+def schema_errors(data: Any, vocab: Vocab, city: City) -> list[ValidationError]:
+    """Every schema error of a record, in the order check reports them (by field path)."""
+    kategori = data.get("kategori") if isinstance(data, dict) else None
+    return sorted(_validator(vocab, city, kategori).iter_errors(data),
+                  key=lambda e: [str(p) for p in e.absolute_path])
 
 
 def _show(value: Any) -> str:
@@ -182,6 +220,7 @@ def _check_lokasi(doc: Document, config: Config) -> None:
                                  "periksa koordinatnya (lintang dulu, lalu bujur).")
 
 
+@lru_cache(maxsize=4096)  # many facilities share their hours; the answer depends on the text
 def jam_buka_problem(value: str) -> str | None:
     """What is wrong with an opening_hours text (check's message), or None."""
     try:
@@ -210,6 +249,7 @@ def _check_usia(doc: Document) -> None:
                                f"({usia[1]}); tukar urutannya.")
 
 
+@lru_cache(maxsize=4096)
 def telepon_problem(phone: str) -> str | None:
     """What is wrong with a phone number (check's message), or None."""
     try:
@@ -270,6 +310,7 @@ def validate_document(doc: Document, config: Config, vocab: Vocab, city: City,
                       today: datetime.date | None = None) -> Facility | None:
     """Add every problem of one record to `doc.problems`; return the facility if it has none."""
     today = today or datetime.date.today()
+    read_cleanly = not doc.problems
     if doc.data is None and not doc.problems:
         doc.problem((), "berkas kosong; isi dengan data satu fasilitas.")
     if doc.data is None:
@@ -286,9 +327,12 @@ def validate_document(doc: Document, config: Config, vocab: Vocab, city: City,
     elif doc.path.suffix != suffix:
         doc.problem((), f"akhiran nama berkas '{doc.path.suffix}' harus huruf kecil; ganti "
                         f"menjadi '{doc.id}{suffix}'.")
-    for err in sorted(_validator(vocab, city, doc.data.get("kategori")).iter_errors(doc.data),
-                      key=lambda e: [str(p) for p in e.absolute_path]):
-        _schema_problem(doc, err)
+    # The compiled validator answers for the common valid record; every record it does not
+    # pass, and every record that already has a problem from reading it (e.g. a control
+    # character, which the two regex engines may class differently), takes the detailed path.
+    if not (read_cleanly and schema_valid_fast(doc.data, vocab, city)):
+        for err in schema_errors(doc.data, vocab, city):
+            _schema_problem(doc, err)
     kelurahan = _check_kelurahan(doc, city)
     _check_lokasi(doc, config)
     _check_jam_buka(doc)

@@ -28,22 +28,34 @@ AGES = [[0, 2], [0, 6], [3, 12], [6, 12], [0, 18], [12, 18]]
 AKSES = ["umum", "umum", "pengunjung", "karyawan"]
 
 
+def points_geojson() -> Path:
+    """The kelurahan polygons the points are drawn in: the repository's own boundaries
+    (`batas_kelurahan`, which `check` tests every point against), else the shared ones."""
+    from petakla.config import load_config
+
+    own = load_config(REPO).batas_kelurahan
+    if own and (REPO / own).is_file():
+        return (REPO / own).resolve()
+    return KELURAHAN_GEOJSON
+
+
 @functools.cache
 def kelurahan_points_source() -> tuple[dict | None, str]:
-    """{kode: shapely polygon} from the shared kelurahan GeoJSON, or None and why not."""
-    if not KELURAHAN_GEOJSON.exists():
-        return None, (f"{KELURAHAN_GEOJSON} not found: points are uniform in the configured "
+    """{kode: shapely polygon} of the kelurahan, or None and why not."""
+    source = points_geojson()
+    if not source.exists():
+        return None, (f"{source} not found: points are uniform in the configured "
                       "bounds (some will lie in another kelurahan or in the river)")
     import shapely
 
-    data = json.loads(KELURAHAN_GEOJSON.read_text(encoding="utf-8"))
+    data = json.loads(source.read_text(encoding="utf-8"))
     shapes = {}
     for feat in data["features"]:
         geom = shapely.geometry.shape(feat["geometry"])
         shapely.prepare(geom)
         shapes[str(feat["properties"]["kode"])] = geom
     return shapes, (f"points sampled uniformly inside each kelurahan polygon of "
-                    f"{KELURAHAN_GEOJSON.relative_to(REPO.parent)}")
+                    f"{source.relative_to(REPO) if source.is_relative_to(REPO) else source}")
 
 
 def _point_in(rng: random.Random, kode: str, shapes: dict | None, bounds) -> tuple[float, float]:
