@@ -14,7 +14,7 @@ import time
 import traceback
 from pathlib import Path
 
-from . import measures
+from . import measures, readme
 from .browser import CHROMIUM_ARGS, QUIET_MS, VIEWPORT, chromium
 from .common import REPO, SEED, attempt, code_digest, log, machine_info
 from .data import kelurahan_points_source, make_project, make_records, real_project
@@ -49,6 +49,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--keep", action="store_true", help="keep the temporary projects")
     p.add_argument("--browser-timeout", type=float, default=300,
                    help="seconds for one page load to settle")
+    p.add_argument("--readme", action="store_true",
+                   help="after the run, write its table into README.md (between the markers)")
+    p.add_argument("--readme-only", action="store_true",
+                   help="measure nothing: render README.md's table from the --out JSON")
     for add in OPTIONS:
         add(p)
     return p.parse_args(argv)
@@ -117,6 +121,10 @@ def write(path: Path, data: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.readme_only:
+        readme.from_json(Path(args.out))
+        print(f"README.md: table rendered from {args.out}")
+        return 0
     sizes = parse_sizes(args.sizes)
     work = Path(args.workdir or tempfile.mkdtemp(prefix="petakla-bench-")).resolve()
     work.mkdir(parents=True, exist_ok=True)
@@ -158,4 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     write(out_path, data)
     print(report(data))
     print(f"\nwritten: {out_path} ({data['total_s']} s in all)")
+    if args.readme:
+        readme.write(data)
+        print("README.md: benchmark table rewritten")
     return 0
