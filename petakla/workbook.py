@@ -73,10 +73,11 @@ def xlsx_bytes(tables: Sequence[Table], about: Sequence[tuple[str, str]],
         ws.append([c.name for c in table.columns])
         for cell in ws[1]:
             cell.font = bold
-        for row in table.rows:
+        # The row's number is counted here: ws.max_row scans every cell (quadratic in rows).
+        for r, row in enumerate(table.rows, start=2):
             ws.append([None] * len(row))
             for col, value in enumerate(row, start=1):
-                _put(ws.cell(row=ws.max_row, column=col), value)
+                _put(ws.cell(row=r, column=col), value)
         for i, c in enumerate(table.columns, start=1):
             ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = c.width
         ws.freeze_panes = "B2" if table.columns and table.columns[0].width > 20 else "A2"
@@ -89,7 +90,7 @@ def xlsx_bytes(tables: Sequence[Table], about: Sequence[tuple[str, str]],
         ws.append([label, None, text])
     for table in tables:
         ws.append([table.sheet, None, table.judul])
-        ws.cell(row=ws.max_row, column=1).font = bold
+        ws.cell(row=ws.max_row, column=1).font = bold  # a short sheet: scanning it is cheap
         for c in table.columns:
             ws.append([table.sheet, c.name, c.keterangan])
     for letter, width in (("A", 24), ("B", 28), ("C", 100)):
