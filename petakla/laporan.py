@@ -175,31 +175,68 @@ def tables(report: Report, city: City) -> list[Table]:
 
 
 def laporan_files(config: Config, vocab: Vocab, city: City, facilities: list[Facility],
-                  info: BuildInfo) -> dict[str, str | bytes]:
+                  info: BuildInfo, with_side_files: bool = True) -> dict[str, str | bytes]:
+    """The two pages and, with `with_side_files`, what they link to (workbook, CSV files,
+    print version); without, empty stand-ins for those (site.build_site() makes them in the
+    background: laporan_side_files())."""
     report = report_data(vocab, city, facilities, info.date)
     views = tables(report, city)
-    about = [("Judul", f"Laporan data dukung KLA — {config.judul}"),
-             ("Tanggal data", info.date.isoformat()),
-             ("Commit", info.commit or "tidak diketahui"),
-             ("Cara menghitung", "Hanya fasilitas yang ada sekarang (aktif atau tutup "
-                                 "sementara). Kategori terlindung hanya dihitung per "
-                                 "kecamatan."),
-             ("Pemetaan indikator", "petakla/data/indikator_kla.yml: nomor, teks dan sumber "
-                                    "setiap indikator, dengan catatan bila belum pasti.")]
+    if with_side_files:
+        out = _side_files(config, vocab, city, report, views, info)
+    else:
+        out = dict.fromkeys([*(f"{PAGE_DIR}/{t.file}" for t in views), XLSX_FILE, PRINT_FILE],
+                            b"")
+    out.update(_pages(config, vocab, city, facilities, report, views, info))
+    return out
+
+
+def laporan_side_files(config: Config, vocab: Vocab, city: City, facilities: list[Facility],
+                       info: BuildInfo) -> dict[str, str | bytes]:
+    """The files the pages link to and no page needs while MkDocs renders: the workbook, the
+    CSV files and the print version (most of laporan_files()'s time, the workbook above all)."""
+    report = report_data(vocab, city, facilities, info.date)
+    return _side_files(config, vocab, city, report, tables(report, city), info)
+
+
+def _about(config: Config, info: BuildInfo) -> list[tuple[str, str]]:
+    return [("Judul", f"Laporan data dukung KLA — {config.judul}"),
+            ("Tanggal data", info.date.isoformat()),
+            ("Commit", info.commit or "tidak diketahui"),
+            ("Cara menghitung", "Hanya fasilitas yang ada sekarang (aktif atau tutup "
+                                "sementara). Kategori terlindung hanya dihitung per "
+                                "kecamatan."),
+            ("Pemetaan indikator", "petakla/data/indikator_kla.yml: nomor, teks dan sumber "
+                                   "setiap indikator, dengan catatan bila belum pasti.")]
+
+
+def _common(config: Config, vocab: Vocab, city: City, report: Report, views: list[Table],
+            info: BuildInfo) -> dict:
+    return dict(kota=config.kota_nama, judul=config.judul, info=info, n_kel=len(city.kelurahan),
+                n_kc=len(city.kecamatan), report=report, city=city, licence=LICENCE,
+                sectors=[(s, stats.SECTOR_LABELS[s]) for s in stats.SECTORS],
+                notes=category_notes(vocab), source_parts=source_parts,
+                csv_files=[(t.file, t.judul) for t in views], xlsx=XLSX_FILE.split("/")[-1],
+                protected_cats=[c for c in vocab.categories.values() if c.dilindungi],
+                no_indicator=[c for c in vocab.categories.values()
+                              if not any(c in i.categories for i in report.indicators)])
+
+
+def _side_files(config: Config, vocab: Vocab, city: City, report: Report, views: list[Table],
+                info: BuildInfo) -> dict[str, str | bytes]:
     out: dict[str, str | bytes] = {f"{PAGE_DIR}/{t.file}": csv_bytes(t) for t in views}
-    out[XLSX_FILE] = xlsx_bytes(views, about, info.built, f"Laporan data dukung KLA — "
-                                                          f"{config.kota_nama}")
+    out[XLSX_FILE] = xlsx_bytes(views, _about(config, info), info.built,
+                                f"Laporan data dukung KLA — {config.kota_nama}")
+    out[PRINT_FILE] = _env().get_template("laporan_cetak.html.j2").render(
+        **_common(config, vocab, city, report, views, info), root="../")
+    return out
+
+
+def _pages(config: Config, vocab: Vocab, city: City, facilities: list[Facility], report: Report,
+           views: list[Table], info: BuildInfo) -> dict[str, str | bytes]:
+    out: dict[str, str | bytes] = {}
     env = _env()
-    common = dict(kota=config.kota_nama, judul=config.judul, info=info, n_kel=len(city.kelurahan),
-                  n_kc=len(city.kecamatan), report=report, city=city, licence=LICENCE,
-                  sectors=[(s, stats.SECTOR_LABELS[s]) for s in stats.SECTORS],
-                  notes=category_notes(vocab), source_parts=source_parts,
-                  csv_files=[(t.file, t.judul) for t in views], xlsx=XLSX_FILE.split("/")[-1],
-                  protected_cats=[c for c in vocab.categories.values() if c.dilindungi],
-                  no_indicator=[c for c in vocab.categories.values()
-                                if not any(c in i.categories for i in report.indicators)])
+    common = _common(config, vocab, city, report, views, info)
     out[f"{PAGE_DIR}/index.md"] = env.get_template("laporan.md.j2").render(**common, root="../")
-    out[PRINT_FILE] = env.get_template("laporan_cetak.html.j2").render(**common, root="../")
     categories = stats.public_categories(vocab)
     rows = report.quality
     out[f"{QUALITY_DIR}/index.md"] = env.get_template("mutu.md.j2").render(

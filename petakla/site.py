@@ -27,7 +27,7 @@ from .csp import add_csp, tile_origin
 from .export import DOWNLOADS, downloads
 from .form import form_files
 from .geo import kelurahan_points, load_boundaries
-from .laporan import build_info, laporan_files
+from .laporan import BuildInfo, build_info, laporan_files, laporan_side_files
 from .maps import (
     CATEGORY_CSS,
     DATA_FILE,
@@ -48,10 +48,12 @@ Content = str | bytes | Path
 @dataclass(frozen=True)
 class _Plan:
     """What build_site() hands to the hook's generate() call: the records it has checked,
-    and whether it makes the posters and downloads itself (in the background: SideFiles)."""
+    whether it makes the posters and downloads itself (in the background: SideFiles), and
+    the build's date, so that the pages and the background files carry the same one."""
 
     result: CheckResult
     side_files: bool = True
+    info: BuildInfo | None = None
 
 
 _planned: dict[Path, _Plan] = {}
@@ -69,13 +71,16 @@ class RecordErrors(Exception):
 def generate(config: Config, result: CheckResult | None = None, site_url: str = "",
              with_side_files: bool = True) -> dict[str, Content]:
     """load -> validate -> locate -> export -> maps -> pages -> posters, as one dict of site
-    files. Without `with_side_files`, the posters are left out and the downloads are empty
-    (build_site() makes both in the background: side_files()).
+    files. Without `with_side_files`, the posters are left out, and the downloads and the KLA
+    report's workbook, CSV files and print version are empty (build_site() makes them in the
+    background: side_files()).
 
     `site_url` is the site's public address (absolute links: sharing, QR codes)."""
     plan = _planned.pop(config.root, None)
+    info = None
     if plan and result is None:
         result, with_side_files = plan.result, with_side_files and plan.side_files
+        info = plan.info
     result = result or check(config)
     if not result.ok:
         raise RecordErrors(result)
@@ -97,7 +102,8 @@ def generate(config: Config, result: CheckResult | None = None, site_url: str = 
     out.update(generate_pages(config, vocab, city, facilities, site_url=site_url))
     out.update(form_files(config, facilities))  # /tambah/ and /kontribusi/kolom/
     out.update(coverage_files(config, vocab, city, facilities))
-    out.update(laporan_files(config, vocab, city, facilities, build_info(config.root)))
+    out.update(laporan_files(config, vocab, city, facilities, info or build_info(config.root),
+                             with_side_files=with_side_files))
     if with_side_files:
         out.update(posters(facilities, site_url, config.judul, config.kota_nama))
     tiles = tile_origin(config.tiles)
@@ -156,11 +162,16 @@ def with_error_banner(html: str, problems: list[Problem]) -> str:
 POSTERS_PER_TASK = 500
 
 
-def side_files(config: Config, result: CheckResult, site_url: str) -> list:
-    """generate()'s downloads and posters as tasks for SideFiles: no page needs them while
-    MkDocs renders, so build_site() has them made on the other cores meanwhile."""
+def side_files(config: Config, result: CheckResult, site_url: str,
+               info: BuildInfo | None = None) -> list:
+    """generate()'s downloads, posters and the KLA report's workbook, CSV files and print
+    version as tasks for SideFiles: no page needs them while MkDocs renders, so build_site()
+    has them made on the other cores meanwhile."""
     public = [f for f in result.facilities if not f.protected]
-    tasks = [lambda: downloads(result.facilities, site_url=site_url)]
+    info = info or build_info(config.root)
+    tasks = [lambda: downloads(result.facilities, site_url=site_url),
+             lambda: laporan_side_files(config, load_vocab(), load_city(config.kota_kode),
+                                        result.facilities, info)]
     for i in range(0, len(public), POSTERS_PER_TASK):
         chunk = public[i:i + POSTERS_PER_TASK]
         tasks.append(lambda chunk=chunk: posters(chunk, site_url, config.judul, config.kota_nama))
@@ -303,9 +314,10 @@ def _build_locked(config: Config, result: CheckResult, target: Path, strict: boo
         cfg = mkdocs_config(config_file=str(config.root / "mkdocs.yml"), site_dir=str(tmp),
                             strict=strict)
         # Posters (QR codes) and downloads are made on the other cores while MkDocs renders.
-        job = SideFiles(side_files(config, result, cfg.site_url or ""), tile_origin(config.tiles),
-                        staging)
-        _planned[config.root] = _Plan(result, side_files=False)
+        info = build_info(config.root)
+        job = SideFiles(side_files(config, result, cfg.site_url or "", info),
+                        tile_origin(config.tiles), staging)
+        _planned[config.root] = _Plan(result, side_files=False, info=info)
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             build(cfg)
