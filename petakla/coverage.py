@@ -8,6 +8,7 @@ outlines layer (fetched from OUTLINE_FILE only when someone switches it on)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Sequence
@@ -310,6 +311,7 @@ class Figure:
     svg: str
 
 
+@functools.lru_cache(maxsize=32)  # the live preview: most edits leave the charts as they were
 def _figure(chart: Chart) -> Figure:
     svg = render_svg(chart)
     w, h = view_box(svg)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import posixpath
 import re
@@ -10,17 +11,21 @@ import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import clean_directory
 
 from petakla.config import load_config
 from petakla.csp import add_csp, tile_origin
 from petakla.pages import HtmlOnly
+from petakla.preview import inputs, inputs_key, keep_compiled_templates, preview_of
 from petakla.site import (
     RecordErrors,
     generate,
     preview_files,
+    preview_side_files,
     site_description,
     with_error_banner,
 )
@@ -85,22 +90,64 @@ _tiles: dict[str, str] = {}  # config file -> tile server origin, read once per 
 
 
 _serving = False
+_incremental = False  # `serve` with MkDocs' dirty builds (build_map.py serve): petakla.preview
 _record_errors: dict[str, list] = {}  # config file -> errors the preview shows in its pages
+_results: dict[str, object] = {}  # config file -> the check result the preview's files are of
+
+
+def _not_the_dirty_notice(record: logging.LogRecord) -> bool:
+    """MkDocs warns that a dirty build may leave navigation stale: the preview makes every
+    page whose bytes change and rebuilds in full when anything but a record changes, and the
+    warning would stop the build in strict mode."""
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 def on_startup(command, dirty):
-    global _serving
+    global _serving, _incremental
     _serving = command == "serve"
+    _incremental = _serving and dirty
+    if _incremental:
+        logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_notice)
+        keep_compiled_templates()
+
+
+def _true() -> bool:
+    return True
+
+
+def _false() -> bool:
+    return False
+
+
+def on_pre_build(config):
+    if not _incremental:
+        return
+    project = load_config(_project(config))
+    state = preview_of(project.root)
+    state.background.stop()  # an older build's downloads are not written over this one's
+    extra = [project.geocode_cache]
+    if project.batas_kelurahan:
+        extra.append(project.root / project.batas_kelurahan)
+    if state.begin(inputs_key(inputs(project.root, extra))):
+        clean_directory(config.site_dir)  # a full rebuild: nothing stale survives
 
 
 def on_files(files: Files, config) -> Files:
     project = load_config(_project(config))
     _tiles[config.config_file_path] = tile_origin(project.tiles)
+    state = preview_of(project.root) if _incremental else None
     if _serving:  # keep serving (the last good data) with the errors shown in every page
-        generated, _record_errors[config.config_file_path] = preview_files(
-            project, site_url=config.site_url or "")
-        for problem in _record_errors[config.config_file_path]:  # not logged: strict would stop
+        generated, problems, _results[config.config_file_path] = preview_files(
+            project, site_url=config.site_url or "", state=state)
+        _record_errors[config.config_file_path] = problems
+        for problem in problems:  # not logged: strict would stop
             print(problem.format(), file=sys.stderr)
+        if state is not None:
+            state.shown_errors(problems)
+            state.compare(generated)
+            if state.full:
+                for f in files:  # hand-written pages and theme files too
+                    f.is_modified = _true
     else:
         try:
             generated = generate(project, site_url=config.site_url or "")
@@ -118,9 +165,52 @@ def on_files(files: Files, config) -> Files:
         if uri in files.src_uris:
             files.remove(files.get_file_from_path(uri))
         files.append(f)
+        if state is not None:
+            f.is_modified = _true if state.is_modified(uri) else _false
         if isinstance(content, HtmlOnly):
             _HtmlPage(None, f, config)  # becomes f.page; MkDocs then makes no Page of its own
     return files
+
+
+def on_page_context(context, page, config, nav):
+    if _incremental:
+        preview_of(_project(config)).rendered.add(page.url)
+    return context
+
+
+@event_priority(100)  # before the search plugin writes its index
+def on_post_build(config):
+    if not _incremental:
+        return
+    root = _project(config)
+    state = preview_of(root)
+    site = Path(config.site_dir)
+    for uri in state.removed:  # a removed record's page and poster
+        target = site / (uri[:-3] + "/index.html" if uri.endswith(".md") else uri)
+        target.unlink(missing_ok=True)
+    _merge_search_index(config, state)
+    project = load_config(root)
+    tiles = tile_origin(project.tiles)
+    state.background.start(
+        preview_side_files(project, _results[config.config_file_path], config.site_url or ""),
+        lambda uri, content: add_csp(content, tiles) if uri.endswith(".html")
+        and isinstance(content, str) else content, site)
+
+
+def _merge_search_index(config, state) -> None:
+    """Material's search keeps, in a dirty build, the last index and replaces the entries of
+    one page; the preview renders several: the entries of every page rendered now replace
+    theirs, the others stay."""
+    search = config.plugins.get("material/search")
+    if search is None or getattr(search, "search_index_prev", None) is None:
+        return
+    if state.full:  # every page was rendered: the index is this build's alone
+        search.search_index_prev = None
+        return
+    kept = [e for e in search.search_index_prev.entries
+            if e["location"].split("#")[0] not in state.rendered]
+    search.search_index.entries = kept + search.search_index.entries
+    search.search_index_prev = None  # its own merge is for one page
 
 
 # Material's search dialog has no accessible name (axe: aria-dialog-name); name it here

@@ -4,6 +4,7 @@ Jinja's autoescape, so Markdown never interprets it and no markup from a record 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import Counter, defaultdict
@@ -21,6 +22,7 @@ from .maps import mini_map_src
 from .model import APPROX_LABELS, Facility
 from .osm_export import osm_summary
 from .poster import POSTER_FILE, facility_url
+from .preview import facility_key
 from .regions import City
 from .schema import AKSES, SEKTOR, STATUS, build_schema
 from .stats import SECTOR_LABELS, SECTORS, UNKNOWN_SECTOR, contributors, counted, sector_of
@@ -77,6 +79,7 @@ class HtmlOnly(str):
 NOT_IN_SEARCH = {"search": {"exclude": True}}
 
 
+@functools.cache  # one per process: templates compile once (Jinja reloads an edited one)
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("petakla", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
@@ -168,7 +171,9 @@ def sector_providers(facilities: list[Facility]) -> list[tuple[str, int, list[tu
 
 
 def generate_pages(config: Config, vocab: Vocab, city: City,
-                   facilities: list[Facility], site_url: str = "") -> dict[str, str]:
+                   facilities: list[Facility], site_url: str = "", memo=None) -> dict[str, str]:
+    """`memo` (preview.Memo, the live preview's): facility pages made by an earlier rebuild
+    from the same record are reused."""
     env = _env()
     public = [f for f in facilities if not f.protected]
     protected = [f for f in facilities if f.protected]
@@ -191,7 +196,12 @@ def generate_pages(config: Config, vocab: Vocab, city: City,
     )
     pages["peta/index.md"] = env.get_template("peta.md.j2").render(**common)
     for f in public:
-        pages[f"fasilitas/{f.id}.md"] = facility_page(env, f, vocab, config, site_url)
+        if memo is None:
+            pages[f"fasilitas/{f.id}.md"] = facility_page(env, f, vocab, config, site_url)
+        else:
+            pages[f"fasilitas/{f.id}.md"] = memo.get(
+                ("page", facility_key(f), site_url),
+                lambda f=f: facility_page(env, f, vocab, config, site_url))
 
     rows = []
     for kc in city.kecamatan:

@@ -121,20 +121,49 @@ def _read(path: Path) -> tuple[Document, Facility | None]:
 
 
 def read_records(paths: list[Path], config: Config, vocab: Vocab, city: City,
-                 today: datetime.date | None = None) -> list[tuple[Document, Facility | None]]:
+                 today: datetime.date | None = None,
+                 memo: dict | None = None) -> list[tuple[Document, Facility | None]]:
     """Load and validate every file, in order; on every core when there are many (parsing
-    YAML and validating is most of `check` at 10,000 records; results are the same)."""
+    YAML and validating is most of `check` at 10,000 records; results are the same).
+
+    `memo` (the live preview's, kept between rebuilds of one configuration): a file whose
+    modification time, size and inode are unchanged since it was last read is not read
+    again."""
     global _reading
+    if memo is None:
+        todo = paths
+    else:
+        stamps = {path: _stamp(path, today or datetime.date.today()) for path in paths}
+        todo = [path for path in paths if memo.get(path, (None,))[0] != stamps[path]]
     _reading = (config, vocab, city, today)
     try:
-        return fork_map(_read, paths, above=PARALLEL_ABOVE, chunksize=_CHUNK)
+        fresh = fork_map(_read, todo, above=PARALLEL_ABOVE, chunksize=_CHUNK)
     finally:
         _reading = ()
+    if memo is None:
+        return fresh
+    for path, result in zip(todo, fresh, strict=True):
+        memo[path] = (stamps[path], result)
+    for path in set(memo) - stamps.keys():
+        del memo[path]
+    # check() adds later problems (duplicate id, location) to the Document: a copy each time
+    return [(replace(doc, problems=list(doc.problems)), facility)
+            for doc, facility in (memo[path][1] for path in paths)]
+
+
+def _stamp(path: Path, today: datetime.date | None) -> tuple:
+    try:
+        st = path.stat()
+    except OSError:
+        return (None, today)  # read again: load_document reports what is wrong
+    return (st.st_mtime_ns, st.st_size, st.st_ino, today)
 
 
 def check(config: Config, targets: list[Path] | None = None,
-          today: datetime.date | None = None, strict: bool = False) -> CheckResult:
-    """`strict`: a fallback point (kelurahan centre) is an error instead of a warning."""
+          today: datetime.date | None = None, strict: bool = False,
+          memo: dict | None = None) -> CheckResult:
+    """`strict`: a fallback point (kelurahan centre) is an error instead of a warning.
+    `memo`: see read_records()."""
     vocab: Vocab = load_vocab()
     city: City = load_city(config.kota_kode)
     paths: list[Path] = []
@@ -155,7 +184,7 @@ def check(config: Config, targets: list[Path] | None = None,
     docs: list[Document] = []
     located: list[tuple[Document, Facility]] = []
     first_file: dict[str, str] = {}
-    for doc, facility in read_records(paths, config, vocab, city, today):
+    for doc, facility in read_records(paths, config, vocab, city, today, memo):
         docs.append(doc)
         if doc.id in first_file:
             doc.problem((), f"id '{doc.id}' sudah dipakai oleh {first_file[doc.id]}; "

@@ -80,9 +80,18 @@ def poster_uri(f: Facility) -> str:
     return f"fasilitas/{f.id}/{POSTER_FILE}"
 
 
-def posters(facilities: list[Facility], site_url: str, judul: str, kota: str) -> dict[str, str]:
-    """{site path: poster} for every published facility."""
+def posters(facilities: list[Facility], site_url: str, judul: str, kota: str,
+            memo=None) -> dict[str, str]:
+    """{site path: poster} for every published facility. `memo` (preview.Memo, the live
+    preview's): posters made by an earlier rebuild from the same record are reused."""
     public = [f for f in facilities if not f.protected]
+    if memo is not None:
+        from .preview import facility_key
+
+        return {poster_uri(f): memo.get(("poster", facility_key(f), site_url, judul, kota),
+                                        lambda f=f: posters([f], site_url, judul, kota)[
+                                            poster_uri(f)])
+                for f in public}
     urls = [facility_url(site_url, f) for f in public]
     codes = _qr_many(urls) if site_url else [""] * len(urls)
     return {poster_uri(f): poster_html(f, site_url, judul, kota, qr)

@@ -38,6 +38,7 @@ from .maps import (
 from .pages import generate_pages
 from .pipeline import CheckResult, check
 from .poster import posters
+from .preview import Memo, Preview
 from .regions import load_city
 from .report import Problem, errors, render, summary
 from .vocab import load_vocab
@@ -69,13 +70,15 @@ class RecordErrors(Exception):
 
 
 def generate(config: Config, result: CheckResult | None = None, site_url: str = "",
-             with_side_files: bool = True) -> dict[str, Content]:
+             with_side_files: bool = True, memo: Memo | None = None) -> dict[str, Content]:
     """load -> validate -> locate -> export -> maps -> pages -> posters, as one dict of site
     files. Without `with_side_files`, the posters are left out, and the downloads and the KLA
     report's workbook, CSV files and print version are empty (build_site() makes them in the
     background: side_files()).
 
-    `site_url` is the site's public address (absolute links: sharing, QR codes)."""
+    `site_url` is the site's public address (absolute links: sharing, QR codes). `memo`
+    (the live preview's): facility pages, posters (then always made) and their CSP are
+    reused from earlier rebuilds where the record is the same."""
     plan = _planned.pop(config.root, None)
     info = None
     if plan and result is None:
@@ -99,17 +102,18 @@ def generate(config: Config, result: CheckResult | None = None, site_url: str = 
                              extras=map_extras(config)))
     out[DATA_FILE] = map_data(facilities)
     out[CATEGORY_CSS] = category_css(vocab)
-    out.update(generate_pages(config, vocab, city, facilities, site_url=site_url))
+    out.update(generate_pages(config, vocab, city, facilities, site_url=site_url, memo=memo))
     out.update(form_files(config, facilities))  # /tambah/ and /kontribusi/kolom/
     out.update(coverage_files(config, vocab, city, facilities))
     out.update(laporan_files(config, vocab, city, facilities, info or build_info(config.root),
                              with_side_files=with_side_files))
-    if with_side_files:
-        out.update(posters(facilities, site_url, config.judul, config.kota_nama))
+    if with_side_files or memo is not None:
+        out.update(posters(facilities, site_url, config.judul, config.kota_nama, memo=memo))
     tiles = tile_origin(config.tiles)
     for uri, content in out.items():  # standalone documents (maps, posters) get their CSP here
         if uri.endswith(".html") and isinstance(content, str):
-            out[uri] = add_csp(content, tiles)
+            out[uri] = (add_csp(content, tiles) if memo is None
+                        else memo.get(("csp", content, tiles), lambda c=content: add_csp(c, tiles)))
     return out
 
 
@@ -124,19 +128,40 @@ def site_description(config: Config) -> str:
 _last_good: dict[Path, dict[str, Content]] = {}
 
 
-def preview_files(config: Config, site_url: str = "") -> tuple[dict[str, Content], list[Problem]]:
-    """For the live preview: the site files and the errors of the records. With errors, the
-    files of the last good check (none yet: of the records without errors), so the preview
-    keeps serving while the editor fixes the record; error_banner() shows what is wrong."""
-    result = check(config)
+def preview_files(config: Config, site_url: str = "", state: Preview | None = None,
+                  ) -> tuple[dict[str, Content], list[Problem], CheckResult]:
+    """For the live preview: the site files, the errors of the records and the check result
+    the files were made from. With errors, the files of the last good check (none yet: of the
+    records without errors), so the preview keeps serving while the editor fixes the record;
+    error_banner() shows what is wrong.
+
+    With `state` (the incremental preview, petakla.preview) unchanged records are not read
+    again, unchanged facility pages and posters not made again, and the downloads and the KLA
+    report's files are left to preview_side_files() (empty here)."""
+    memo = state.memo if state else None
+    result = check(config, memo=state.records if state else None)
+    side = state is None
     if result.ok:
-        files = _last_good[config.root] = generate(config, result, site_url=site_url)
-        return files, []
+        files = generate(config, result, site_url=site_url, with_side_files=side, memo=memo)
+        _last_good[config.root] = (files, result)
+        return files, [], result
     problems = errors(result.problems)
     if config.root in _last_good:
-        return _last_good[config.root], problems
+        files, good = _last_good[config.root]
+        return files, problems, good
     without_errors = CheckResult(result.facilities, [], result.n_files)
-    return generate(config, without_errors, site_url=site_url), problems
+    return (generate(config, without_errors, site_url=site_url, with_side_files=side, memo=memo),
+            problems, without_errors)
+
+
+def preview_side_files(config: Config, result: CheckResult, site_url: str) -> list:
+    """What preview_files() left out with a `state`: the downloads and the KLA report's
+    workbook, CSV files and print version, as tasks (preview.Background makes them after the
+    pages are served)."""
+    info = build_info(config.root)
+    return [lambda: downloads(result.facilities, site_url=site_url),
+            lambda: laporan_side_files(config, load_vocab(), load_city(config.kota_kode),
+                                       result.facilities, info)]
 
 
 def error_banner(problems: list[Problem]) -> str:
@@ -352,7 +377,9 @@ def serve_site(config: Config, dev_addr: str) -> int:
 
     _mkdocs_logging()
     try:
-        serve(config_file=str(config.root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
+        # dirty: MkDocs renders only the pages the hook marks as changed (petakla.preview)
+        serve(config_file=str(config.root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True,
+              build_type="dirty")
     except MkDocsException as exc:
         print(f"Pratinjau berhenti: {exc}", file=sys.stderr)
         return 1

@@ -1,0 +1,237 @@
+"""The live preview's incremental rebuilds (`build_map.py serve`): after an editor saves one
+record, only what changed is made and written again — the record's own check, its facility
+page and poster, and every generated file whose bytes differ from the last build (its
+kecamatan and kategori pages, the map data, the pages that count it); MkDocs renders only
+those pages (its `dirty` build). Anything else that a build reads — configuration,
+vocabularies, templates, hand-written pages, the code — changing means a full rebuild, and so
+does a change in the errors the preview shows on every page.
+
+Everything here is memoisation keyed on content: an incremental build makes the same bytes
+as a full one (tests/test_preview.py compares them)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+# What a build reads besides the records, under the package (code, vocabularies, templates,
+# theme, scripts and styles) and under the project (see inputs()).
+_PACKAGE_DIRS = ("data", "templates", "theme", "static")
+
+
+def _digest(content: str | bytes | Path) -> str:
+    if isinstance(content, Path):  # copied files (vendor libraries): their path and stamp
+        st = content.stat()
+        data = f"{content}\0{st.st_mtime_ns}\0{st.st_size}".encode()
+    else:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _walk(folder: Path) -> Iterable[Path]:
+    for parent, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            yield Path(parent) / name
+
+
+def inputs(project: Path, extra: Iterable[Path] = ()) -> list[Path]:
+    """Every file besides the records whose change may change any page: the project's
+    configuration and hand-written pages, the package's code and data."""
+    found = [project / "pyproject.toml", project / "mkdocs.yml", *extra]
+    found += sorted(PACKAGE.glob("*.py"))
+    for name in _PACKAGE_DIRS:
+        found += list(_walk(PACKAGE / name))
+    if (project / "content").is_dir():
+        found += list(_walk(project / "content"))
+    return found
+
+
+def inputs_key(paths: Iterable[Path]) -> str:
+    """A digest of those files' names, sizes and modification times: when it changes,
+    everything is rebuilt."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in paths:
+        try:
+            st = path.stat()
+            h.update(f"{path}\0{st.st_mtime_ns}\0{st.st_size}\n".encode())
+        except OSError:
+            h.update(f"{path}\0-\n".encode())
+    return h.hexdigest()
+
+
+def facility_key(f) -> tuple:
+    """Everything a facility's own page and poster are made from (vocabularies and
+    configuration aside: they are in inputs_key)."""
+    return (f.id, f.file, json.dumps(f.data, sort_keys=True, ensure_ascii=False, default=str),
+            f.lat, f.lon, f.approx)
+
+
+@dataclass
+class Memo:
+    """Per-facility results kept between rebuilds of one configuration (cleared with it)."""
+
+    values: dict = field(default_factory=dict)
+    used: set = field(default_factory=set)
+
+    def get(self, key: tuple, make: Callable[[], object]):
+        self.used.add(key)
+        try:
+            return self.values[key]
+        except KeyError:
+            value = self.values[key] = make()
+            return value
+
+    def prune(self) -> None:
+        """Forget what the last build did not ask for (edited or removed records)."""
+        self.values = {k: v for k, v in self.values.items() if k in self.used}
+        self.used = set()
+
+
+@dataclass
+class Preview:
+    """One served project's state between rebuilds."""
+
+    key: str = ""
+    full: bool = True  # this build renders every page
+    records: dict = field(default_factory=dict)  # check()'s memo: path -> (stat, result)
+    memo: Memo = field(default_factory=Memo)
+    built: dict[str, str] = field(default_factory=dict)  # site path -> digest, last build
+    changed: set[str] = field(default_factory=set)  # site paths made anew by this build
+    removed: set[str] = field(default_factory=set)  # site paths of the last build, now gone
+    rendered: set[str] = field(default_factory=set)  # page URLs MkDocs rendered in this build
+    background: Background = field(default_factory=lambda: Background())
+
+    errors: str | None = None  # the errors shown on every page by the last build
+
+    def begin(self, key: str) -> bool:
+        """Start a build; a different key (configuration, vocabularies, templates, content,
+        code) makes it a full one, with every memo cleared. True if full."""
+        self.full = key != self.key
+        if self.full:
+            self.key = key
+            self.records.clear()
+            self.memo = Memo()
+            self.built = {}
+        self.changed, self.rendered = set(), set()
+        return self.full
+
+    def shown_errors(self, problems: list) -> None:
+        """The banner of errors is on every page: when it changes, every page is rendered."""
+        text = "\n".join(p.format() for p in sorted(problems))
+        if text != self.errors:
+            self.full, self.errors = True, text
+
+    def compare(self, generated: dict) -> None:
+        """Which generated files differ from the last build's (all of them in a full one)."""
+        digests = {uri: _digest(content) for uri, content in generated.items()}
+        self.changed = {uri for uri, d in digests.items()
+                        if self.full or self.built.get(uri) != d}
+        self.removed = set(self.built) - set(digests)
+        self.built = digests
+        self.memo.prune()
+
+    def is_modified(self, uri: str) -> bool:
+        return self.full or uri in self.changed
+
+
+_previews: dict[Path, Preview] = {}
+
+
+def preview_of(project: Path) -> Preview:
+    return _previews.setdefault(project, Preview())
+
+
+class Background:
+    """Files no page needs (downloads, the report's workbook) made after a preview build, in
+    a thread, and written into the served folder: the edited page is served without waiting
+    for them. A newer build stops an older one's writing (`stop()`, before MkDocs writes)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.generation = 0
+        self.thread: threading.Thread | None = None
+
+    def stop(self) -> None:
+        with self.lock:
+            self.generation += 1
+
+    def start(self, tasks: list[Callable[[], dict]], finish: Callable[[str, object], object],
+              site_dir: Path) -> None:
+        with self.lock:
+            self.generation += 1
+            mine = self.generation
+        self.thread = threading.Thread(target=self._run, args=(tasks, finish, site_dir, mine),
+                                       daemon=True, name="petakla-preview-side-files")
+        self.thread.start()
+
+    def _run(self, tasks, finish, site_dir: Path, mine: int) -> None:
+        for task in tasks:
+            if self.generation != mine:
+                return
+            files = task()
+            with self.lock:
+                if self.generation != mine:
+                    return
+                for uri, content in files.items():
+                    content = finish(uri, content)
+                    data = content.encode("utf-8") if isinstance(content, str) else content
+                    target = site_dir / uri
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    part = target.with_name(f".{target.name}.part")
+                    part.write_bytes(data)
+                    os.replace(part, target)
+
+    def join(self, timeout: float | None = None) -> None:
+        if self.thread is not None:
+            self.thread.join(timeout)
+
+
+class _Bytecode:
+    """Compiled theme templates kept in memory between rebuilds (MkDocs makes a new Jinja
+    environment, so compiles Material's templates again, on every build). Jinja checks each
+    template's source checksum, so an edited template is compiled anew."""
+
+    def __init__(self) -> None:
+        import jinja2
+
+        class Cache(jinja2.BytecodeCache):
+            def __init__(self) -> None:
+                self.store: dict[str, bytes] = {}
+
+            def load_bytecode(self, bucket) -> None:
+                code = self.store.get(bucket.key)
+                if code is not None:
+                    bucket.bytecode_from_string(code)
+
+            def dump_bytecode(self, bucket) -> None:
+                self.store[bucket.key] = bucket.bytecode_to_string()
+
+        self.cache = Cache()
+
+
+_bytecode: _Bytecode | None = None
+
+
+def keep_compiled_templates() -> None:
+    """For the rest of this process, MkDocs' theme environments share compiled templates."""
+    global _bytecode
+    if _bytecode is not None:
+        return
+    from mkdocs.theme import Theme
+
+    _bytecode = _Bytecode()
+    make_env = Theme.get_env
+
+    def get_env(self):
+        env = make_env(self)
+        env.bytecode_cache = _bytecode.cache
+        return env
+
+    Theme.get_env = get_env
