@@ -17,6 +17,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import clean_directory
 
+from petakla import rawblocks
 from petakla.config import load_config
 from petakla.csp import add_csp, tile_origin
 from petakla.pages import HtmlOnly
@@ -170,6 +171,32 @@ def on_files(files: Files, config) -> Files:
         if isinstance(content, HtmlOnly):
             _HtmlPage(None, f, config)  # becomes f.page; MkDocs then makes no Page of its own
     return files
+
+
+_raw_blocks: dict[str, list[str]] = {}  # page src_uri -> its raw HTML blocks set aside
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    """A generated page's large raw HTML blocks skip the Markdown pass (petakla.rawblocks)."""
+    if (isinstance(page, _HtmlPage) or page.file.generated_by is None
+            or not rawblocks.enabled()):
+        return markdown
+    skeleton, blocks = rawblocks.split(markdown)
+    if not blocks:
+        return markdown
+    _raw_blocks[page.file.src_uri] = blocks
+    return skeleton
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    blocks = _raw_blocks.pop(page.file.src_uri, None)
+    if blocks is None:
+        return html
+    restored = rawblocks.restore(html, blocks)
+    if restored is None:  # Markdown changed a placeholder: never seen; fail rather than differ
+        raise PluginError(f"{page.file.src_uri}: raw HTML block placeholder not found")
+    page.present_anchor_ids = (page.present_anchor_ids or set()) | rawblocks.anchors(blocks)
+    return restored
 
 
 def on_page_context(context, page, config, nav):

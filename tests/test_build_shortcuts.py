@@ -96,6 +96,49 @@ def test_the_navigation_shortcut_leaves_every_page_byte_identical(fixture_site, 
     assert [name for name in memo if memo[name] != full[name]] == []
 
 
+def test_raw_html_blocks_set_aside_leave_every_page_byte_identical(fixture_site, tmp_path,
+                                                                    monkeypatch):
+    """petakla.rawblocks: the report, quality and coverage pages' tables skip Markdown."""
+    import petakla.rawblocks as rawblocks
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setattr(rawblocks, "MIN_CHARS", 200)  # the fixture's tables are small
+    config = load_config(fixture_site.root)
+    set_aside = {}
+    split = rawblocks.split
+
+    def counting(text):
+        skeleton, blocks = split(text)
+        set_aside[len(set_aside)] = len(blocks)
+        return skeleton, blocks
+
+    monkeypatch.setattr(rawblocks, "split", counting)
+    assert build_site(config, site_dir=tmp_path / "short") == 0
+    assert sum(set_aside.values()) >= 10  # the shortcut is used
+    monkeypatch.setenv("PETAKLA_RAW_BLOCKS", "0")
+    assert build_site(config, site_dir=tmp_path / "long") == 0
+    short, long = digest(tmp_path / "short"), digest(tmp_path / "long")
+    assert short.keys() == long.keys()
+    assert [name for name in short if short[name] != long[name]] == []
+
+
+def test_raw_html_blocks_keep_the_anchors_mkdocs_collects():
+    from mkdocs.structure.pages import _HTMLHandler
+
+    from petakla.rawblocks import anchors, split
+
+    block = ('<table id="t1" class="x">\n<tr><td><a name="baris-2" href="#t1">a</a>'
+             "<span id='s&amp;1' title=\"x\">b</span></td></tr>\n" + "<tr></tr>" * 300
+             + "\n</table>")
+    text = f"# Judul\n\nTeks *biasa*.\n\n{block}\n\n## Lagi\n"
+    skeleton, blocks = split(text)
+    assert blocks == [block] and block not in skeleton
+    parser = _HTMLHandler()
+    parser.feed(block)
+    parser.close()
+    assert anchors(blocks) == parser.present_anchor_ids == {"t1", "baris-2", "s&1"}
+
+
 def test_files_made_in_the_background_are_the_ones_generate_makes(fixture_site, generated):
     config = load_config(fixture_site.root)
     made = {uri: text for uri, text in generated.items()
