@@ -211,8 +211,9 @@
     if (!full && map.gestureHandling) map.gestureHandling.enable();  // embedded: scroll the page, not the map
     // chunkedLoading keeps the page responsive while tens of thousands of markers are
     // clustered; a 1 ms pause between chunks (default 50) yields without delaying the map.
-    // Chunks of at most 50 ms (default 200) keep panning and the panel responsive meanwhile.
-    var cluster = L.markerClusterGroup({ chunkedLoading: true, chunkDelay: 1, chunkInterval: 50,
+    // Chunks of about 10 ms (default 200) keep panning, the panel and the page around the map
+    // responsive meanwhile (no long task: the map shares the page's main thread).
+    var cluster = L.markerClusterGroup({ chunkedLoading: true, chunkDelay: 1, chunkInterval: SLICE_MS,
                                          showCoverageOnHover: false, maxClusterRadius: 50,
                                          chunkProgress: function (done, total) {
                                            if (done >= total) clustered();
@@ -390,13 +391,18 @@
     }
 
     function build(atView, filtered) {
-      app.rows.forEach(function (f, i) {
+      inSlices(app.rows, function (f, i) {
         var cat = opts.kategori[f.kategori];
         var m = L.marker([f.lat, f.lon], { icon: iconFor(f.kategori, cat), title: cat.label, alt: cat.label });
         m.pkRow = i;
         app.markers.push(m);
         app.counts[f.kategori] = (app.counts[f.kategori] || 0) + 1;
+      }, function () {
+        try { built(atView, filtered); } catch (err) { failed(err); }
       });
+    }
+
+    function built(atView, filtered) {
       app.apply(atView ? false : filtered);
       // The markers first, then the controls around them.
       if (full) {
@@ -410,6 +416,21 @@
   }
 
   // ---- the first view, quickly ------------------------------------------------------------
+
+  var SLICE_MS = 10;
+  // fn(item, index) over items, in tasks of about SLICE_MS (all at once when that suffices),
+  // then done(): making thousands of markers is no long task on the page's main thread.
+  function inSlices(items, fn, done) {
+    var i = 0;
+    (function step() {
+      var until = Date.now() + SLICE_MS;
+      for (; i < items.length; i++) {
+        if (i % 100 === 99 && Date.now() > until) { setTimeout(step, 0); return; }
+        fn(items[i], i);
+      }
+      done();
+    })();
+  }
 
   // From opts.pratinjau facilities on (maps.PREVIEW_MIN), the first view is drawn from a plain
   // pixel grid before MarkerCluster has placed every marker (measured: at 10,000 most of the
