@@ -202,6 +202,7 @@ def map_documents(config: Config, vocab: Vocab, extras: Sequence[MapExtra] = (),
              # from this many markers on, peta.js draws the first view's clusters itself
              # before MarkerCluster is ready (tests lower it in the document)
              "pratinjau": PREVIEW_MIN,
+             "jumlah": sum(1 for f in facilities if f.has_location),  # rows of the marker table
              # how many published facilities record opening hours ("buka sekarang" says so)
              "berjam": sum(1 for f in facilities if f.has_location and f.data.get("jam_buka"))},
             extras,

@@ -214,7 +214,7 @@
     // Chunks of about 10 ms (default 200) keep panning, the panel and the page around the map
     // responsive meanwhile (no long task: the map shares the page's main thread).
     var cluster = L.markerClusterGroup({ chunkedLoading: true, chunkDelay: 1, chunkInterval: SLICE_MS,
-                                         showCoverageOnHover: false, maxClusterRadius: 50,
+                                         showCoverageOnHover: false, maxClusterRadius: clusterRadius(opts),
                                          chunkProgress: function (done, total) {
                                            if (done >= total) clustered();
                                          } });
@@ -418,6 +418,13 @@
   // ---- the first view, quickly ------------------------------------------------------------
 
   var SLICE_MS = 10;
+
+  // Clusters of 50 px keep a small city's facilities apart; a large map (the quick first view's
+  // size) takes MarkerCluster's default 80 px: fewer icons to move after each pan (measured
+  // at 100,000: the redraw after a move is the longest frame of panning).
+  function clusterRadius(opts) {
+    return opts.pratinjau && opts.jumlah >= opts.pratinjau ? 80 : 50;
+  }
   // fn(item, index) over items, in tasks of about SLICE_MS (all at once when that suffices),
   // then done(): making thousands of markers is no long task on the page's main thread.
   function inSlices(items, fn, done) {
@@ -436,7 +443,7 @@
   // pixel grid before MarkerCluster has placed every marker (measured: at 10,000 most of the
   // time to the first marker is MarkerCluster's, which files every marker on all nine zoom
   // levels before it draws one).
-  var PREVIEW_CELL = 80;  // px; MarkerCluster's maxClusterRadius 50 makes clusters of similar size
+  var PREVIEW_CELL = 80;  // px: about the clusters MarkerCluster makes on such a map
 
   // One pass over the rows in (and just around) the view: a count and a mean position per
   // grid cell, drawn like MarkerCluster's icons (a lone facility as its category's pin).
