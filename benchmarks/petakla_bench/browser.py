@@ -51,12 +51,16 @@ STATE_JS = """() => {
   return {now: performance.now(), first: window.__bench.first, last: window.__bench.last,
           added: window.__bench.added, lastResponse: Math.max(0, ...res),
           load: nav ? nav.loadEventEnd : null,
+          // The project's map draws a quick first view, then MarkerCluster's clusters replace
+          // it (html[data-pk-cluster]): not settled before those are drawn.
+          busy: !!window.PetaKLA && !document.documentElement.hasAttribute('data-pk-cluster'),
           icons: document.querySelectorAll('.leaflet-marker-icon').length};
 }"""
 
 
-def browser_run(browser, url: str, timeout_s: float) -> dict:
-    """One cold load (fresh context, empty cache): first marker, settled, requests made."""
+def browser_run(browser, url: str, timeout_s: float, after=None) -> dict:
+    """One cold load (fresh context, empty cache): first marker, settled, requests made.
+    `after(page) -> dict`, when given, runs on the settled page (result key "after")."""
     context = browser.new_context(viewport=VIEWPORT)
     requested: list[str] = []
     errors: list[str] = []
@@ -100,17 +104,20 @@ def browser_run(browser, url: str, timeout_s: float) -> dict:
             st = page.evaluate(STATE_JS)
             quiet_icons = st["first"] is not None and st["now"] - st["last"] >= QUIET_MS
             quiet_net = not inflight and time.monotonic() - last_net[0] >= QUIET_MS / 1000
-            if quiet_icons and quiet_net:
+            if quiet_icons and quiet_net and not st["busy"]:
                 break
             if time.monotonic() - t_start > timeout_s:
                 raise TimeoutError(f"not settled after {timeout_s:.0f} s (first marker: "
                                    f"{st['first']}, icons: {st['icons']})")
             page.wait_for_timeout(100)
         settled = max(st["last"], st["lastResponse"], st["load"] or 0)
-        return {"first_marker_ms": round(st["first"], 1), "settled_ms": round(settled, 1),
-                "load_ms": round(st["load"], 1) if st["load"] else None,
-                "icons_in_dom": st["icons"], "icon_insertions": st["added"],
-                "requested": requested, "errors": errors[:5]}
+        out = {"first_marker_ms": round(st["first"], 1), "settled_ms": round(settled, 1),
+               "load_ms": round(st["load"], 1) if st["load"] else None,
+               "icons_in_dom": st["icons"], "icon_insertions": st["added"],
+               "requested": requested, "errors": errors[:5]}
+        if after is not None:
+            out["after"] = after(page)
+        return out
     finally:
         context.close()
 

@@ -20,6 +20,43 @@ TRANSFER_PLAIN_FRACTION = 1 / 5  # at 10k: <= 1/5 of plain Folium and <= FastMar
 FIRST_MARKER_VS_BEST = 0.8  # issue 18: at 10k <= 0.8 x the better Folium variant
 FIRST_MARKER_LARGE_N = 100_000
 FIRST_MARKER_LARGE_S = 1.5  # issue 18: at 100k first marker <= 1.5 s
+PAN_FRAME_P95_MS = 50  # "panning stays smooth": 95 % of frames within 50 ms (>= 20 fps)
+
+# On a settled map: four animated pans (Leaflet's panBy, 0.4 s each) at the starting zoom and
+# four more three levels closer, with requestAnimationFrame recording every frame interval
+# meanwhile (MarkerCluster's redraw after each move included). Works on any Folium map.
+PAN_JS = """async () => {
+  const map = (window.PetaKLA && PetaKLA.app && PetaKLA.app.map) ||
+              Object.values(window).find(v => v instanceof L.Map);
+  const frames = [];
+  let last = null, running = true;
+  const tick = (t) => { if (last !== null) frames.push(t - last); last = t;
+                        if (running) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+  const settle = () => new Promise(r => setTimeout(r, 150));
+  const pans = async () => {
+    for (const d of [[300, 0], [0, 200], [-300, 0], [0, -200]]) {
+      await new Promise(r => { map.once('moveend', r); map.panBy(d, {animate: true, duration: 0.4}); });
+      await settle();
+    }
+  };
+  const t0 = performance.now();
+  await pans();
+  await new Promise(r => { map.once('moveend', r); map.setZoom(map.getZoom() + 3, {animate: false}); });
+  await settle();
+  await pans();
+  running = false;
+  frames.sort((a, b) => a - b);
+  const q = (p) => frames.length ? frames[Math.min(frames.length - 1, Math.floor(p * frames.length))] : null;
+  return {frames: frames.length, p50_ms: q(0.5), p95_ms: q(0.95), max_ms: frames[frames.length - 1],
+          over_50ms: frames.filter(f => f > 50).length, wall_ms: performance.now() - t0,
+          icons: document.querySelectorAll('.leaflet-marker-icon').length};
+}"""
+
+
+def _pan(page) -> dict:
+    r = page.evaluate(PAN_JS)
+    return {k: round(v, 1) if isinstance(v, float) else v for k, v in r.items()}
 
 
 @options
@@ -27,6 +64,11 @@ def _options(p) -> None:
     p.add_argument("--skip-plain-above", type=int, default=10**9, metavar="N",
                    help="skip the plain Folium map above N facilities (slow to generate)")
     p.add_argument("--skip-maps", action="store_true", help="no map measurement")
+    p.add_argument("--marker-repeats", type=int, default=5, metavar="R",
+                   help="timed loads of each map, interleaved (median reported; default 5)")
+    p.add_argument("--pan-min", type=int, default=10_000, metavar="N",
+                   help="from N facilities on, one more load of the project's map and of "
+                        "FastMarkerCluster's that pans it, frame times recorded (default 10000)")
 
 
 def _size_cell(name: str) -> Callable[[dict], str]:
@@ -110,7 +152,10 @@ def peta_page(size: Size) -> dict:
     Column("plain kB gz (raw)", _size_cell("plain")),
     Column("fast kB gz (raw)", _size_cell("fast")),
     Column("1st marker s proj/plain/fast", _times_cell("first_marker_ms")),
-    Column("settled s proj/plain/fast", _times_cell("settled_ms"))])
+    Column("settled s proj/plain/fast", _times_cell("settled_ms")),
+    Column("pan p95 ms proj/fast", lambda r: " / ".join(
+        cell(r.get("maps"), v, "pan", "p95_ms", fmt=lambda x: f"{x:.0f}")
+        for v in ("project", "fast")) if get(r, "maps", "project", "pan") else "–")])
 def maps(size: Size) -> dict:
     if size.args.skip_maps:
         return {"skipped": "--skip-maps"}
@@ -155,7 +200,7 @@ def maps(size: Size) -> dict:
     with serve(site) as base:
         # Round-robin (project, plain, fast, project, ...) so that background load on a noisy
         # machine hits every variant alike; the first round warms the browser up, uncounted.
-        for rnd in range(args.warmup + args.repeats):
+        for rnd in range(args.warmup + args.marker_repeats):
             for name in ready:
                 if "error" in found[name]:
                     continue
@@ -170,6 +215,18 @@ def maps(size: Size) -> dict:
                     f"settled {r['settled_ms']} ms")
                 if rnd >= args.warmup:
                     runs[name].append(r)
+        # Panning: one more load each, of the project's map and FastMarkerCluster's.
+        for name in [v for v in ("project", "fast") if v in ready] if n >= args.pan_min else []:
+            if "error" in found[name]:
+                continue
+            try:
+                r = browser_run(browser, base + variants[name][0], args.browser_timeout, after=_pan)
+            except Exception as exc:  # noqa: BLE001 - recorded, the others go on
+                found[name]["pan"] = {"error": f"{type(exc).__name__}: {exc}"[:500]}
+                continue
+            found[name]["pan"] = r["after"]
+            log(f"  {name} pan: p95 frame {r['after']['p95_ms']} ms, "
+                f"{r['after']['over_50ms']} of {r['after']['frames']} frames over 50 ms")
     for name in ready:
         entry = found[name]
         if not runs[name] or "error" in entry:
@@ -238,4 +295,16 @@ def map_targets(by_size: dict) -> list[dict]:
                         f"{big:.0f} ms = {big / limit_ms:.2f} x limit"))
     else:
         out.append(not_measured("marker-100k", what, f"not measured ({FIRST_MARKER_LARGE_N:,} not run)"))
+    pan = get(by_size.get(FIRST_MARKER_LARGE_N), "maps", "project", "pan")
+    fast_pan = get(by_size.get(FIRST_MARKER_LARGE_N), "maps", "fast", "pan", "p95_ms")
+    what = (f"{FIRST_MARKER_LARGE_N:,}: panning smooth, 95 % of frames <= {PAN_FRAME_P95_MS} ms "
+            "(8 animated pans)")
+    if pan and pan.get("p95_ms") is not None:
+        p95 = pan["p95_ms"]
+        out.append(goal("pan-100k", what, p95, PAN_FRAME_P95_MS, p95 <= PAN_FRAME_P95_MS,
+                        f"p95 {p95:.0f} ms, max {pan['max_ms']:.0f} ms, {pan['over_50ms']} of "
+                        f"{pan['frames']} frames over 50 ms"
+                        + (f"; FastMarkerCluster p95 {fast_pan:.0f} ms" if fast_pan else "")))
+    else:
+        out.append(not_measured("pan-100k", what, f"not measured ({FIRST_MARKER_LARGE_N:,} not run)"))
     return out
