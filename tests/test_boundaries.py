@@ -23,7 +23,8 @@ WILAYAH = REPO / "wilayah"
 SHARED_GEO = REPO.parent / "shared" / "geo"
 SOURCE = SHARED_GEO / "banjarmasin_kelurahan.geojson"
 needs_shared = pytest.mark.skipif(not SOURCE.is_file(),
-                                  reason=f"independent reference absent: {SOURCE}")
+                                  reason=f"independent reference absent: {SOURCE} (a comparison "
+                                         "of wilayah/ with the data it is derived from)")
 CITY = load_city("63.71")
 
 

@@ -31,8 +31,12 @@ from petakla.pipeline import check
 REPO = Path(__file__).resolve().parent.parent
 SHARED_KEL = REPO.parent / "shared" / "geo" / "banjarmasin_kelurahan.geojson"
 PROJECT_KEL = REPO / "wilayah" / "kelurahan.geojson"
-needs_shared = pytest.mark.skipif(not SHARED_KEL.is_file(),
-                                  reason=f"reference boundaries absent: {SHARED_KEL}")
+# Only comparisons with the independent reference need ../shared; behaviour tests use the
+# project's own boundaries (wilayah/, the `geo_project` fixture) and run everywhere.
+needs_shared = pytest.mark.skipif(
+    not SHARED_KEL.is_file(),
+    reason=f"independent reference absent: {SHARED_KEL} (a comparison with it; the same "
+           "check with the project's own boundaries runs in test_real_records.py)")
 
 # Surface points (inside the polygon) from ../shared/geo/banjarmasin_kelurahan.csv.
 SUNGAI_LULUT = (-3.331638, 114.638462)
@@ -306,17 +310,23 @@ def test_protected_records_are_never_geocoded(project):
     assert f.lat is None and not f.has_location
 
 
-@needs_shared
-def test_protected_records_get_no_point_inside_their_kelurahan(project):
+def test_protected_records_get_no_point_inside_their_kelurahan(geo_project):
     """With kelurahan boundaries a record without a point gets one inside its kelurahan;
     a protected record never does."""
-    path = project / "facilities" / "rumah-aman-uji.yml"
-    path.write_text("nama: Rumah Aman Uji\nkategori: rumah-aman\nkelurahan: Sungai Lulut\n"
-                    "sumber: Uji\n", encoding="utf-8")
-    result = check(config_for(project, "http://x", batas_kelurahan=str(SHARED_KEL)))
+    (geo_project / "facilities" / "rumah-aman-uji.yml").write_text(
+        "nama: Rumah Aman Uji\nkategori: rumah-aman\nkelurahan: Sungai Lulut\nsumber: Uji\n",
+        encoding="utf-8")
+    (geo_project / "facilities" / "taman-uji.yml").write_text(
+        "nama: Taman Uji\nkategori: ruang-bermain-ramah-anak\nalamat: Jl. Uji\n"
+        "kelurahan: Sungai Lulut\nsumber: Uji\n", encoding="utf-8")
+    config = config_for(geo_project, "http://x")
+    assert config.batas_kelurahan
+    result = check(config)
     assert result.ok, result.problems
-    (f,) = result.facilities
-    assert f.lat is None and not f.has_location
+    by_id = {f.id: f for f in result.facilities}
+    assert by_id["taman-uji"].approx == "kelurahan" and by_id["taman-uji"].has_location
+    protected = by_id["rumah-aman-uji"]
+    assert protected.lat is None and not protected.has_location
 
 
 # --- with the project's kelurahan boundaries (wilayah/: the `geo_project` fixture) ---------
@@ -376,7 +386,7 @@ def test_point_in_another_kelurahan_names_both(geo_project):
 
 
 @needs_shared
-def test_real_records_match_their_kelurahan():
+def test_real_records_match_their_kelurahan_in_the_independent_reference():
     result = check(load_config(REPO, overrides={"batas_kelurahan": str(SHARED_KEL)}))
     assert result.ok, [p.format() for p in result.problems]
 

@@ -8,14 +8,13 @@ import sys
 from pathlib import Path
 
 import pexpect
-import pytest
 
 from petakla.config import load_config
 from petakla.load import load_document
 from petakla.pipeline import check
 
 REPO = Path(__file__).resolve().parent.parent
-PELAMBUAN = "-3,318421, 114,566067"  # its interior point (../shared/geo), decimal commas
+PELAMBUAN = "-3,318421, 114,566067"  # a point inside Kelurahan Pelambuan, decimal commas
 
 
 def spawn(project: Path, *args: str) -> pexpect.spawn:
@@ -76,8 +75,9 @@ def test_new_on_a_terminal_takes_what_an_editor_types(project):
 def test_new_asks_again_for_a_point_instead_of_writing_a_record_that_fails(project):
     """No map point and no cached address: `check` would reject the record, so `new` asks for
     the point again rather than writing it."""
-    if load_config(project).batas_kelurahan:
-        pytest.skip("with kelurahan boundaries a record without a point gets an approximate one")
+    # Without kelurahan boundaries (the `project` fixture): with them a record without a point
+    # would get an approximate one inside its kelurahan.
+    assert not load_config(project).batas_kelurahan
     child = spawn(project, "--nama", "Pojok Baca Uji", "--kategori", "POJOK-BACA", "--kelurahan",
                   "Pelambuan", "--sumber", "Data uji")
     answer(child, "Lokasi", "")

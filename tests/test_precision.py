@@ -8,8 +8,6 @@ is approximate without a precision: words only, no shape."""
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,11 +16,12 @@ from browser_util import map_frame, new_page
 from helpers_site import make_project, serve
 
 from petakla.config import load_config
+from petakla.geo import load_boundaries
 from petakla.model import APPROX_LABELS
 from petakla.regions import load_city
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_KEL = REPO.parent / "shared" / "geo" / "banjarmasin_kelurahan.geojson"
+PROJECT_KEL = REPO / "wilayah" / "kelurahan.geojson"
 MAWAR_ID = "contoh-uptd-ppa-mawar"
 APPROX_ID = "contoh-pojok-baca-telawang"
 CITY = load_city(load_config(REPO).kota_kode)
@@ -41,20 +40,14 @@ def overlay_paths(frame) -> int:
 
 @pytest.fixture(scope="module")
 def geo_site(tmp_path_factory) -> Iterator[str]:
-    """The fixture records built (strict) with batas_kelurahan = ../shared/geo, served on
-    127.0.0.1; yields the base URL."""
-    if not SHARED_KEL.is_file():
-        pytest.skip(f"reference kelurahan boundaries absent: {SHARED_KEL}")
+    """The fixture records built (strict) with the project's kelurahan boundaries
+    (wilayah/kelurahan.geojson as batas_kelurahan), served on 127.0.0.1; yields the base URL."""
     from petakla.site import build_site
 
     root = tmp_path_factory.mktemp("ketelitian") / "proyek"
     with serve(root / "site") as url:
-        make_project(root, site_url=url)
-        pyproject = root / "pyproject.toml"
-        text = re.sub(r"(?m)^batas_kelurahan\s*=.*\n", "", pyproject.read_text(encoding="utf-8"))
-        text = text.replace("[tool.petakla]\n", "[tool.petakla]\nbatas_kelurahan = "
-                            f"{json.dumps(str(SHARED_KEL))}\n", 1)
-        pyproject.write_text(text, encoding="utf-8")
+        make_project(root, site_url=url, boundaries=True)
+        assert load_boundaries(load_config(root)).path == PROJECT_KEL.resolve()
         assert build_site(load_config(root), strict=True) == 0
         yield url
 
@@ -84,7 +77,7 @@ def test_facility_page_states_precision_and_secondary_source(fixture_site, brows
 def test_mini_map_draws_a_kelurahan_precision_point_as_the_kelurahan(geo_site, browser):
     import geopandas as gpd
 
-    polygon = gpd.read_file(SHARED_KEL).set_index("kode").loc[MAWAR.kode, "geometry"]
+    polygon = gpd.read_file(PROJECT_KEL).set_index("kode").loc[MAWAR.kode, "geometry"]
     west, south, east, north = polygon.bounds
     ctx, page = new_page(browser, viewport={"width": 390, "height": 844})
     try:

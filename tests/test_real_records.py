@@ -1,5 +1,6 @@
 """The real records in facilities/: they pass `check`, cover what the site promises, and each
-point lies in its declared kelurahan (checked against ../shared/geo when it is present)."""
+point lies in its declared kelurahan (by the project's wilayah/ boundaries, and by the
+independent reference in ../shared/geo when it is present)."""
 
 from __future__ import annotations
 
@@ -67,10 +68,14 @@ def test_designations_are_claimed_only_by_records_that_cite_them(real):
             assert "rbra" in text or "ramah anak" in text, f.id
 
 
-def test_real_points_lie_in_their_declared_kelurahan(real):
-    path = SHARED_GEO / "banjarmasin_kelurahan.geojson"
+@pytest.mark.parametrize("path", [
+    ROOT / "wilayah" / "kelurahan.geojson",  # the project's own boundaries: runs everywhere
+    SHARED_GEO / "banjarmasin_kelurahan.geojson",  # the independent reference, when present
+], ids=["wilayah", "referensi"])
+def test_real_points_lie_in_their_declared_kelurahan(real, path):
     if not path.exists():
-        pytest.skip(f"reference polygons not present at {path} (../shared/geo is optional)")
+        pytest.skip(f"independent reference absent: {path} (a comparison with ../shared/geo; "
+                    "the same test with the project's wilayah/ boundaries ran)")
     import geopandas as gpd
     from shapely.geometry import Point
 

@@ -122,7 +122,8 @@ def test_official_spelling_gives_no_warning(project):
 
 def test_shared_geo_csv_matches_the_package(city):
     if not SHARED_CSV.exists():
-        pytest.skip(f"{SHARED_CSV} not present (the shared geo data sits beside the repository)")
+        pytest.skip(f"independent reference absent: {SHARED_CSV} (a comparison of the package's "
+                    "codes and names with it)")
     with open(SHARED_CSV, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     package = {k.kode: k for k in city.kelurahan}

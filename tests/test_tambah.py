@@ -29,7 +29,7 @@ from petakla.site import build_site
 
 FIXTURES = REPO / "tests" / "fixtures"
 SCHEMA = json.loads((REPO / "petakla" / "data" / SCHEMA_FILE).read_text(encoding="utf-8"))
-SHARED_KELURAHAN = REPO.parent / "shared" / "geo" / "banjarmasin_kelurahan.geojson"
+PROJECT_KELURAHAN = REPO / "wilayah" / "kelurahan.geojson"
 NEW_ID = "ruang-laktasi-kantor-uji-teluk-dalam"
 NEW_NAME = "Ruang Laktasi Kantor Uji Teluk Dalam"
 TARGET = (-3.3178, 114.5835)  # inside Kelurahan Teluk Dalam, away from the fixture's record
@@ -201,12 +201,11 @@ def test_a_record_made_in_the_form_passes_check_and_shows_on_the_map(page, site_
     lon = float(frame.locator("#f-lon").input_value())
     assert abs(lat - TARGET[0]) < 3e-5 and abs(lon - TARGET[1]) < 3e-5, (lat, lon)
     assert frame.locator(".pk-titik").count() == 1  # the marker sits where the click was
-    if SHARED_KELURAHAN.exists():
-        import geopandas as gpd
-        from shapely.geometry import Point
+    import geopandas as gpd
+    from shapely.geometry import Point
 
-        polygons = gpd.read_file(SHARED_KELURAHAN).set_index("nama")
-        assert polygons.loc["Teluk Dalam", "geometry"].contains(Point(lon, lat))
+    polygons = gpd.read_file(PROJECT_KELURAHAN).set_index("nama")
+    assert polygons.loc["Teluk Dalam", "geometry"].contains(Point(lon, lat))
     frame.fill("#f-pengelola-nama", "Lembaga Uji")
     frame.select_option("#f-sektor", "pemerintah")
     frame.locator("#f-fasilitas input[value=wastafel]").check()

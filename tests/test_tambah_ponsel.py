@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from browser_util import new_page
 from helpers_site import REPO
 from playwright.sync_api import Frame
@@ -18,8 +17,8 @@ from petakla.vocab import load_vocab
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
          "device_scale_factor": 2}
-SHARED_KELURAHAN = REPO.parent / "shared" / "geo" / "banjarmasin_kelurahan.geojson"
-PELAMBUAN = (-3.318421, 114.566067)  # its interior point in ../shared/geo
+PROJECT_KELURAHAN = REPO / "wilayah" / "kelurahan.geojson"
+PELAMBUAN = (-3.318421, 114.566067)  # a point inside Kelurahan Pelambuan
 
 
 def form_frame(page, url: str) -> Frame:
@@ -64,12 +63,10 @@ def test_the_form_on_a_phone(browser, site_url):
 
 
 def test_choosing_a_kelurahan_moves_the_map_there(browser, fixture_site):
-    if not SHARED_KELURAHAN.exists():
-        pytest.skip("../shared/geo is absent: no kelurahan boundaries to configure")
     import geopandas as gpd
     from shapely.geometry import Point
 
-    config = load_config(fixture_site.root, overrides={"batas_kelurahan": str(SHARED_KELURAHAN)})
+    config = load_config(fixture_site.root, overrides={"batas_kelurahan": str(PROJECT_KELURAHAN)})
     html = form_document(config, load_vocab(), load_city(config.kota_kode))
     target: Path = fixture_site.site / "tambah" / "form-batas.html"
     target.write_text(html, encoding="utf-8")
@@ -80,7 +77,7 @@ def test_choosing_a_kelurahan_moves_the_map_there(browser, fixture_site):
         page.select_option("#f-kelurahan", "Pelambuan")
         lat, lon, zoom = page.evaluate("() => { const m = PetaTambah.map, c = m.getCenter(); "
                                        "return [c.lat, c.lng, m.getZoom()]; }")
-        polygons = gpd.read_file(SHARED_KELURAHAN).set_index("nama")
+        polygons = gpd.read_file(PROJECT_KELURAHAN).set_index("nama")
         assert polygons.loc["Pelambuan", "geometry"].contains(Point(lon, lat)), (lat, lon)
         assert zoom >= 15
         ctx.recorder.assert_clean()
