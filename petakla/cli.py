@@ -182,8 +182,8 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--kelurahan", help="kelurahan, misalnya \"Teluk Dalam\"")
     n.add_argument("--alamat", help="alamat jalan")
     n.add_argument("--lokasi", metavar="LINTANG,BUJUR",
-                   help="koordinat, misalnya -3.3186,114.5925 atau -3,3186;114,5925")
-    # A latitude south of the equator starts with "-": let "-3.3186,114.5925" (also with
+                   help="koordinat, misalnya -3.3263,114.5892 atau -3,3263;114,5892")
+    # A latitude south of the equator starts with "-": let "-3.3263,114.5892" (also with
     # decimal commas, "-3,31;114,57") be a value, as argparse already does for a plain
     # negative number.
     n._negative_number_matcher = re.compile(r"^-\d[\d.,;\s-]*$")

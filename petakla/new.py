@@ -38,11 +38,11 @@ def _number(text: str) -> float:
     try:
         return float(text)
     except ValueError:
-        raise ValueError(f"'{text}' bukan angka; tulis misalnya -3.3186,114.5925") from None
+        raise ValueError(f"'{text}' bukan angka; tulis misalnya -3.3263,114.5892") from None
 
 
 def parse_lokasi(text: str) -> list[float]:
-    """'-3.3186,114.5925', '-3.3186 114.5925', '-3,3186; 114,5925', '-3,31, 114,566' ..."""
+    """'-3.3263,114.5892', '-3.3263 114.5892', '-3,3263; 114,5892', '-3,31, 114,566' ..."""
     body = text.strip().strip("[]()").strip()
     if ";" in body:
         parts = body.split(";")
@@ -59,8 +59,8 @@ def parse_lokasi(text: str) -> list[float]:
         parts = [body]
     parts = [p for p in (p.strip() for p in parts) if p]
     if len(parts) != 2:
-        raise ValueError("tulis dua angka: lintang,bujur — misalnya -3.3186,114.5925 "
-                         "(koma desimal juga boleh: -3,3186; 114,5925)")
+        raise ValueError("tulis dua angka: lintang,bujur — misalnya -3.3263,114.5892 "
+                         "(koma desimal juga boleh: -3,3263; 114,5892)")
     lat, lon = (_number(p) for p in parts)
     return [round(lat, 6), round(lon, 6)]
 
@@ -246,7 +246,7 @@ def collect(config: Config, given: NewAnswers, interactive: bool, ask: Ask = inp
         raise UsageError("belum diisi: " + ", ".join(missing) + ". Tanpa terminal interaktif "
                          "semua isian wajib diberikan sebagai opsi, misalnya: python build_map.py "
                          "new --nama \"...\" --kategori ruang-laktasi --kelurahan \"Teluk Dalam\" "
-                         "--lokasi \"-3.3186,114.5925\" --sumber \"...\".")
+                         "--lokasi \"-3.3263,114.5892\" --sumber \"...\".")
     # Like the web form: accents dropped ("Café" -> "cafe"), then a slug.
     ascii_name = unicodedata.normalize("NFKD", values["nama"] or "").encode("ascii", "ignore")
     ident = given.id or slugify(ascii_name.decode())

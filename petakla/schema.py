@@ -91,7 +91,7 @@ def build_schema(vocab: Vocab, city: City, kategori: str | None = None) -> dict:
                                examples=[k.nama for k in city.kelurahan]),
             "lokasi": {
                 "description": "Koordinat [lintang, bujur] dalam derajat desimal (WGS84), "
-                               "misalnya [-3.3186, 114.5925].",
+                               "misalnya [-3.3263, 114.5892].",
                 "type": "array",
                 "prefixItems": [
                     {"type": "number", "minimum": -90, "maximum": 90},

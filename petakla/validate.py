@@ -151,7 +151,7 @@ def _schema_problem(doc: Document, err: ValidationError) -> None:
                           f"{err.validator_value}); persingkat.")
     elif kw in ("minItems", "maxItems"):
         if path and path[0] == "lokasi":
-            doc.problem(path, "tulis tepat dua angka: [lintang, bujur], misalnya [-3.3186, 114.5925].")
+            doc.problem(path, "tulis tepat dua angka: [lintang, bujur], misalnya [-3.3263, 114.5892].")
         elif path == ("fasilitas",) and kw == "maxItems" and err.validator_value == 0:
             doc.problem(path, "kategori ini tidak punya pilihan sarana; hapus 'fasilitas'.")
         elif path and path[0] == "usia":

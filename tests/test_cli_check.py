@@ -102,7 +102,7 @@ def test_known_lines(invalid_project):
             "puskesmas-ramah-anak, puspaga, ruang-bermain-ramah-anak, ruang-laktasi, rumah-aman, "
             "rumah-ibadah-ramah-anak, sekolah-ramah-anak, taman-bermain, uptd-ppa.") in out
     assert ("facilities/lokasi-swapped.yml:5:9: error: lokasi: lintang dan bujur tertukar; tulis "
-            "[-3.3186, 114.5925] (lintang dulu, lalu bujur).") in out
+            "[-3.3263, 114.5892] (lintang dulu, lalu bujur).") in out
     assert ("facilities/root-tab-indent.yml:7:1: error: ada karakter tab; gunakan spasi untuk "
             "indentasi.") in out
 

@@ -34,7 +34,7 @@ HOSTILE_NAMES = ['=HYPERLINK("http://x.example","klik")', "+cmd|' /C calc'!A0", 
 
 def record(nama: str, **extra: str) -> str:
     lines = [f"nama: {yaml_quote(nama)}", "kategori: ruang-laktasi",
-             "kelurahan: Kertak Baru Ilir", "lokasi: [-3.3186, 114.5925]", "sumber: Data uji"]
+             "kelurahan: Kertak Baru Ilir", "lokasi: [-3.3263, 114.5892]", "sumber: Data uji"]
     lines += [f"{key}: {yaml_quote(value)}" for key, value in extra.items()]
     return "\n".join(lines) + "\n"
 
@@ -101,18 +101,18 @@ def test_csv_text_cells_never_start_a_formula_and_numbers_stay_numbers(project):
     assert len(rows) == len(HOSTILE_NAMES)
     for row in rows:
         for column, cell in row.items():
-            if column in NUMBER_COLUMNS:  # a number (-3.3186) is what a spreadsheet should see
+            if column in NUMBER_COLUMNS:  # a number (-3.3263) is what a spreadsheet should see
                 assert cell == "" or float(cell) == float(cell), (column, cell)
             else:
                 assert not cell.startswith(tuple(FORMULA_START)), (column, cell)
         original = HOSTILE_NAMES[int(row["id"].rsplit("-", 1)[1])]
         for column in ("nama", "alamat", "keterangan"):
             assert row[column] == "'" + original  # the apostrophe only; nothing else changed
-        assert float(row["lat"]) == pytest.approx(-3.3186) and float(row["lon"]) == 114.5925
+        assert float(row["lat"]) == pytest.approx(-3.3263) and float(row["lon"]) == 114.5892
     # Numbers are written bare (a spreadsheet reads them as numbers); text is quoted.
     text = files["data/fasilitas.csv"].decode("utf-8")
     data_line = text.splitlines()[1]
-    assert ",-3.3186,114.5925," in data_line and data_line.startswith('"fasilitas-0"')
+    assert ",-3.3263,114.5892," in data_line and data_line.startswith('"fasilitas-0"')
 
 
 def test_other_downloads_keep_the_values_unchanged(project, tmp_path):

@@ -69,8 +69,8 @@ kontak:
   telepon: "(0511) 3352155"  # telepon kantor
 # Titik diukur di pintu masuk.
 lokasi:
-  - -3.3186
-  - 114.5925
+  - -3.3263
+  - 114.5892
 nama: Contoh Ruang Laktasi   # nama di papan
 kelurahan: Kertak Baru Ilir
 catatan_internal: dibiarkan di akhir
@@ -87,7 +87,7 @@ def test_comments_survive_and_move_with_their_keys():
     assert lines[2] == "nama: Contoh Ruang Laktasi   # nama di papan"
     # A comment line stays right above the key it describes.
     assert lines[lines.index("kategori: ruang-laktasi") - 1] == "# Kategori sesuai SK."
-    assert lines[lines.index("lokasi: [-3.3186, 114.5925]") - 1] == "# Titik diukur di pintu masuk."
+    assert lines[lines.index("lokasi: [-3.3263, 114.5892]") - 1] == "# Titik diukur di pintu masuk."
     assert "  telepon: \"(0511) 3352155\"  # telepon kantor" in lines
     assert lines.index("  telepon: \"(0511) 3352155\"  # telepon kantor") < lines.index(
         "  email: uji@contoh.example")
@@ -114,7 +114,7 @@ pengelola:
 sumber_lokasi: Peta uji
 ketelitian_lokasi: jalan
 lokasi_perkiraan: true
-lokasi: [-3.3186, 114.5925]
+lokasi: [-3.3263, 114.5892]
 kelurahan: Kertak Baru Ilir
 alamat: Jl. Uji
 kategori: ruang-laktasi
@@ -146,8 +146,8 @@ def test_fmt_check_lists_a_misformatted_file_and_changes_nothing(project):
     good.write_text("nama: Rapi\nkategori: pojok-baca\nalamat: Jl. Uji\nkelurahan: Mawar\n"
                     "sumber: Data uji\n", encoding="utf-8")
     bad = project / "facilities" / "berantakan.yml"
-    text = "kelurahan: Mawar\nnama: Berantakan\nkategori: pojok-baca\nsumber: Data uji\n" \
-           "lokasi:\n    - -3.3186\n    - 114.5925\n"
+    text = "kelurahan: Kertak Baru Ilir\nnama: Berantakan\nkategori: pojok-baca\nsumber: Data uji\n" \
+           "lokasi:\n    - -3.3263\n    - 114.5892\n"
     bad.write_text(text, encoding="utf-8")
     mtime = good.stat().st_mtime_ns
     proc = run("fmt", "--check", root=project)
@@ -157,7 +157,7 @@ def test_fmt_check_lists_a_misformatted_file_and_changes_nothing(project):
     proc = run("fmt", root=project)
     assert proc.returncode == 0 and "dirapikan: facilities/berantakan.yml" in proc.stdout
     assert bad.read_text(encoding="utf-8") == ("nama: Berantakan\nkategori: pojok-baca\n"
-                                               "kelurahan: Mawar\nlokasi: [-3.3186, 114.5925]\n"
+                                               "kelurahan: Kertak Baru Ilir\nlokasi: [-3.3263, 114.5892]\n"
                                                "sumber: Data uji\n")
     assert good.stat().st_mtime_ns == mtime  # unchanged files are not rewritten
     assert not list((project / "facilities").glob(".*.tmp"))
@@ -206,7 +206,7 @@ def test_new_without_flags_and_no_terminal_exits_2(project):
 
 def test_new_refuses_a_location_for_a_protected_category(project):
     proc = run("new", "--nama", "Rumah Aman Uji", "--kategori", "rumah-aman", "--kelurahan",
-               "Mawar", "--lokasi", "-3.3186,114.5925", "--sumber", "Data uji", root=project)
+               "Mawar", "--lokasi", "-3.3263,114.5892", "--sumber", "Data uji", root=project)
     assert proc.returncode == 2 and "dilindungi" in proc.stderr
     proc = run("new", "--nama", "Rumah Aman Uji", "--kategori", "rumah-aman", "--kelurahan",
                "Mawar", "--sumber", "Data uji", root=project)
@@ -214,8 +214,9 @@ def test_new_refuses_a_location_for_a_protected_category(project):
 
 
 def test_new_asks_for_what_is_missing_when_interactive(project):
-    answers = iter(["Pojok Baca Uji", "pojok-bacaan", "Pojok baca", "Kelurahan Ngawur", "Mawar",
-                    "-3,3186 114,5925", "", "", "Senin-Jumat 8-16", "Mo-Fr 08:00-16:00", "12-0",
+    answers = iter(["Pojok Baca Uji", "pojok-bacaan", "Pojok baca", "Kelurahan Ngawur",
+                    "Kertak Baru Ilir",
+                    "-3,3263 114,5892", "", "", "Senin-Jumat 8-16", "Mo-Fr 08:00-16:00", "12-0",
                     "0-12", "1, rak-buku", "Umum", "12345", "(0511) 3352155", "Data uji"])
     prompts: list[str] = []
 
@@ -224,8 +225,9 @@ def test_new_asks_for_what_is_missing_when_interactive(project):
         return next(answers)
 
     values = collect(load_config(project), NewAnswers(), interactive=True, ask=ask)
-    assert values == {"nama": "Pojok Baca Uji", "kategori": "pojok-baca", "kelurahan": "Mawar",
-                      "lokasi": [-3.3186, 114.5925], "alamat": None, "jam_buka": "Mo-Fr 08:00-16:00",
+    assert values == {"nama": "Pojok Baca Uji", "kategori": "pojok-baca",
+                      "kelurahan": "Kertak Baru Ilir",
+                      "lokasi": [-3.3263, 114.5892], "alamat": None, "jam_buka": "Mo-Fr 08:00-16:00",
                       "usia": [0, 12], "fasilitas": ["buku-anak", "rak-buku"], "akses": "umum",
                       "kontak": {"telepon": "(0511) 3352155"}, "sumber": "Data uji",
                       "id": "pojok-baca-uji"}
@@ -235,7 +237,8 @@ def test_new_asks_for_what_is_missing_when_interactive(project):
 
 @pytest.mark.parametrize("flags", [{"lokasi": "abc"}, {"id": "Bukan Slug"}, {"sektor": "pemerintah"}])
 def test_new_rejects_bad_flags_with_exit_2(project, flags):
-    given = {"nama": "Uji", "kategori": "pojok-baca", "kelurahan": "Mawar", "alamat": "Jl. Uji",
+    given = {"nama": "Uji", "kategori": "pojok-baca",
+                      "kelurahan": "Kertak Baru Ilir", "alamat": "Jl. Uji",
              "sumber": "Data uji", **flags}
     args = [a for k, v in given.items() for a in (f"--{k.replace('_', '-')}", v)]
     proc = run("new", *args, root=project)

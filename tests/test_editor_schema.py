@@ -16,7 +16,7 @@ from petakla.pipeline import check
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA = REPO / "petakla" / "data" / "fasilitas.schema.json"
-BASE = ("kategori: ruang-laktasi\nkelurahan: Kertak Baru Ilir\nlokasi: [-3.3186, 114.5925]\n"
+BASE = ("kategori: ruang-laktasi\nkelurahan: Kertak Baru Ilir\nlokasi: [-3.3263, 114.5892]\n"
         "sumber: Data uji\n")
 
 
@@ -92,10 +92,10 @@ def test_editor_and_check_agree_on_unquoted_values(server, project, line, valid)
 
 
 def test_exponent_numbers_are_numbers_for_editor_and_check(server, project):
-    text = BASE.replace("[-3.3186, 114.5925]", "[-3.3186e0, 1.145925e2]")
+    text = BASE.replace("[-3.3263, 114.5892]", "[-3.3263e0, 1.145892e2]")
     uri = server.open(server.root / "facilities" / "eksponen.yml", "nama: Contoh\n" + text)
     assert [d for d in server.diagnostics(uri) if d.get("severity", 1) == 1] == []
     (project / "facilities" / "eksponen.yml").write_text("nama: Contoh\n" + text, encoding="utf-8")
     result = check(load_config(project))
     assert result.ok, [p.format() for p in result.problems]
-    assert (result.facilities[0].lat, result.facilities[0].lon) == (-3.3186, 114.5925)
+    assert (result.facilities[0].lat, result.facilities[0].lon) == (-3.3263, 114.5892)

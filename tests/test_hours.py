@@ -11,7 +11,7 @@ from petakla.hours import weekly_minutes
 from petakla.pipeline import check
 
 RECORD = ("nama: Contoh Ruang Laktasi Uji\nkategori: ruang-laktasi\nkelurahan: Kertak Baru Ilir\n"
-          "lokasi: [-3.3186, 114.5925]\nsumber: Data uji\njam_buka: \"{}\"\n")
+          "lokasi: [-3.3263, 114.5892]\nsumber: Data uji\njam_buka: \"{}\"\n")
 DAY = 1440
 
 

@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 FULL = REPO / "tests" / "fixtures" / "valid" / "ruang-laktasi-lengkap.yml"
 TODAY = datetime.date(2026, 11, 30)
 RECORD = ("nama: Contoh Ruang Laktasi Uji\nkategori: ruang-laktasi\nkelurahan: Kertak Baru Ilir\n"
-          "lokasi: [-3.3186, 114.5925]\nsumber: Data uji\n")
+          "lokasi: [-3.3263, 114.5892]\nsumber: Data uji\n")
 
 
 def load_bytes(tmp_path: Path, raw: bytes, name: str = "contoh-uji.yml"):
@@ -43,7 +43,7 @@ def test_plain_record(tmp_path):
     assert doc.problems == []
     assert doc.id == "contoh-uji"
     assert doc.display == "contoh-uji.yml"
-    assert doc.data["lokasi"] == [-3.3186, 114.5925]
+    assert doc.data["lokasi"] == [-3.3263, 114.5892]
     assert doc.value_marks[("lokasi", 1)] == (4, 19)
     assert doc.key_marks[("sumber",)] == (5, 1)
 
@@ -168,7 +168,7 @@ TOKENS = ["nama", "kategori", "lokasi", "kontak", "telepon", ":", ": ", " ", "  
           "\t", "- ", "[", "]", "{", "}", ",", "&a ", "*a", "!!str ", "!!python/object:os.x ",
           "!x ", "'", '"', "#", "---\n", "...\n", "<<: ", "? ", "|", ">-", "%YAML 1.1\n",
           "%TAG ! tag:x,2000:\n", "@", "`", "\ufeff", "é", "\x00", "\x85", "\u2028", "2025-02-30",
-          ".nan", "-3.3186", "114.5925", "1e999", "0x1F", "~", "null", "yes", "ruang-laktasi",
+          ".nan", "-3.3263", "114.5892", "1e999", "0x1F", "~", "null", "yes", "ruang-laktasi",
           "\\", "\\x", "\\u12", "=", "%"]
 
 

@@ -43,7 +43,7 @@ def test_protected_facility_with_a_point_is_never_published_by_the_model(project
     shown = Facility(id="laktasi-umum", file="facilities/laktasi-umum.yml",
                      data={"nama": "Ruang Laktasi Umum", "kategori": "ruang-laktasi",
                            "kelurahan": kel.nama, "sumber": "uji"},
-                     category=public_cat, kelurahan=kel, lat=-3.3186, lon=114.5925)
+                     category=public_cat, kelurahan=kel, lat=-3.3263, lon=114.5892)
     assert hidden.protected and not hidden.has_location and shown.has_location
     data = json.loads(map_data([hidden, shown]))
     assert [row[0] for row in data["baris"]] == ["laktasi-umum"]

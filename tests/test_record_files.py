@@ -13,7 +13,7 @@ from helpers_site import make_project
 
 REPO = Path(__file__).resolve().parent.parent
 RECORD = ("nama: Contoh Ruang Laktasi Uji\nkategori: ruang-laktasi\nkelurahan: Kertak Baru Ilir\n"
-          "lokasi: [-3.3186, 114.5925]\nsumber: Data uji\n")
+          "lokasi: [-3.3263, 114.5892]\nsumber: Data uji\n")
 
 
 def run(root: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:

@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
 VALID = sorted((FIXTURES / "valid").glob("*.yml"))
 INVALID = sorted((FIXTURES / "invalid").glob("*.yml"))
+EXAMPLE = (-3.3263, 114.5892)  # the example point (schema, messages, help), Kertak Baru Ilir
 TODAY = datetime.date(2026, 11, 30)  # fixed, so that the fixtures' dates never go stale
 
 # Phrases of jsonschema's, PyYAML's and Python's English messages that must never reach an
@@ -127,13 +128,37 @@ def test_full_valid_fixture_uses_every_optional_key():
     assert data["verifikasi"]["tanggal"] == "2026-10-15"  # an unquoted date stays text
 
 
-def test_valid_folder_in_one_run(project):
+@pytest.mark.parametrize("root", ["project", "geo_project"])
+def test_valid_folder_in_one_run(root, request):
+    """Also with the project's kelurahan boundaries (wilayah/): every fixture's point lies in
+    the kelurahan it declares."""
+    project = request.getfixturevalue(root)
     for path in VALID:
         shutil.copy(path, project / "facilities")
     result = check(load_config(project), today=TODAY)
     assert result.problems == []
     assert result.n_files == len(VALID)
     assert sorted(f.id for f in result.facilities) == sorted(p.stem for p in VALID)
+
+
+def test_the_example_point_lies_in_kertak_baru_ilir():
+    """The point the schema, `check`'s messages and `new`'s help give as an example is the one
+    the fixtures place in Kertak Baru Ilir: it lies there (project boundaries, wilayah/)."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from petakla.schema import build_schema
+
+    schema = build_schema(load_vocab(), load_city("63.71"))
+    lat, lon = EXAMPLE
+    assert f"misalnya [{lat}, {lon}]." in schema["properties"]["lokasi"]["description"]
+    full = load_document(FIXTURES / "valid" / "ruang-laktasi-lengkap.yml", REPO).data
+    assert (full["kelurahan"], full["lokasi"]) == ("Kertak Baru Ilir", [lat, lon])
+    polygons = gpd.read_file(REPO / "wilayah" / "kelurahan.geojson").set_index("nama")
+    inside = polygons[polygons.contains(Point(lon, lat))].index.tolist()
+    assert inside == ["Kertak Baru Ilir"]
+    # well inside, not on the edge (about 260 m)
+    assert polygons.loc["Kertak Baru Ilir", "geometry"].exterior.distance(Point(lon, lat)) > 0.002
 
 
 # --- invalid records ------------------------------------------------------------------------
@@ -160,8 +185,12 @@ def test_invalid_fixture_gives_exactly_the_expected_problems(
             assert any(row["contains"] in p.message for p in match), (row, match)
 
 
-def test_invalid_folder_reports_every_file_in_one_run(project, invalid_expectations,
+@pytest.mark.parametrize("root", ["project", "geo_project"])
+def test_invalid_folder_reports_every_file_in_one_run(root, request, invalid_expectations,
                                                      checked_name):
+    """The same problems with the project's kelurahan boundaries: no fixture's point contradicts
+    its kelurahan unless that is the problem it shows."""
+    project = request.getfixturevalue(root)
     for path in INVALID:
         shutil.copyfile(path, project / "facilities" / checked_name(path.stem))
     result = check(load_config(project), today=TODAY)
@@ -242,7 +271,7 @@ def test_approximate_location_is_kept(project):
     source = FIXTURES / "valid" / "pojok-baca-perkiraan.yml"
     (facility,) = check_one(project, source, source.name).facilities
     assert facility.approx == "editor"
-    assert (facility.lat, facility.lon) == (-3.3150, 114.5890)
+    assert (facility.lat, facility.lon) == (-3.3130, 114.5960)
 
 
 def test_validate_document_never_raises_on_odd_values():

@@ -184,7 +184,7 @@
     } else if (kw === "maxLength") {
       add(dotted, "terlalu panjang (" + len(value) + " karakter, paling banyak " + v + "); persingkat.");
     } else if (kw === "minItems" || kw === "maxItems") {
-      if (top === "lokasi") add(dotted, "tulis tepat dua angka: [lintang, bujur], misalnya [-3.3186, 114.5925].");
+      if (top === "lokasi") add(dotted, "tulis tepat dua angka: [lintang, bujur], misalnya [-3.3263, 114.5892].");
       else if (top === "usia") add(dotted, "tulis tepat dua angka: [usia terendah, usia tertinggi], misalnya [0, 12].");
       else add(dotted, "jumlah isi daftar tidak sesuai (" + value.length + ").");
     } else if ((kw === "minimum" || kw === "maximum") && top === "lokasi") {

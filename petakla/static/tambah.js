@@ -59,8 +59,8 @@
     return integer ? n : Math.round(n * 1e6) / 1e6;
   }
 
-  // A pasted "lintang, bujur" as two texts, read as `new` reads --lokasi: "-3.3186,114.5925",
-  // "-3,3186; 114,5925", "-3,31, 114,57", "-3.3 114.5"; null for one number ("-3,31" is a
+  // A pasted "lintang, bujur" as two texts, read as `new` reads --lokasi: "-3.3263,114.5892",
+  // "-3,3263; 114,5892", "-3,31, 114,57", "-3.3 114.5"; null for one number ("-3,31" is a
   // decimal comma, not a pair).
   function splitPair(raw) {
     var t = String(raw).trim().replace(/^[[(]|[\])]$/g, "").trim(), parts;
