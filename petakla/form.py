@@ -28,7 +28,7 @@ from .geo import BoundaryError, load_boundaries
 from .maps import _VIEWPORT, ROOT_FROM_MAP, MapFigure, _stable_ids
 from .model import Facility
 from .regions import City, load_city
-from .schema import AKSES, SCHEMA_FILE, SEKTOR, SLUG_PATTERN, STATUS, build_schema, schema_text
+from .schema import AKSES, KETELITIAN, SCHEMA_FILE, SEKTOR, SLUG_PATTERN, STATUS, build_schema, schema_text
 from .vocab import Vocab, load_vocab
 
 FORM_DIR = "tambah"
@@ -129,7 +129,8 @@ def form_document(config: Config, vocab: Vocab, city: City) -> str:
         klaster=[k for k in klaster if k["kategori"]],
         kecamatan=[{"nama": kc.nama, "kelurahan": sorted(k.nama for k in city.kelurahan_in(kc))}
                    for kc in city.kecamatan],
-        sektor=SEKTOR, akses=AKSES, status=STATUS, repositori=config.repositori)
+        sektor=SEKTOR, akses=AKSES, status=STATUS, ketelitian=KETELITIAN,
+        repositori=config.repositori)
     # The form goes first in <body>, as plain markup (never through Folium's templates, which
     # would read "{{" in it); tambah.js moves the map into the form's location field.
     head, sep, tail = html.partition("<body>\n")
@@ -195,7 +196,7 @@ def _rules(spec: dict) -> str:
 
 def fields_page(vocab: Vocab, city: City) -> str:
     schema = build_schema(vocab, city)
-    labels = {"sektor": SEKTOR, "akses": AKSES, "status": STATUS,
+    labels = {"sektor": SEKTOR, "akses": AKSES, "status": STATUS, "ketelitian_lokasi": KETELITIAN,
               "kategori": {slug: c.label + (" (dilindungi)" if c.dilindungi else "")
                            for slug, c in vocab.categories.items()}}
     required = set(schema["required"])

@@ -82,7 +82,8 @@
 
   var ERROR_TARGET = {
     kategori: "g-kategori", nama: "g-nama", id: "g-id", kelurahan: "g-kelurahan", alamat: "g-alamat",
-    lokasi: "g-lokasi", lokasi_perkiraan: "g-lokasi", pengelola: "g-pengelola-nama",
+    lokasi: "g-lokasi", lokasi_perkiraan: "g-lokasi", ketelitian_lokasi: "g-ketelitian",
+    sumber_lokasi: "g-sumber-lokasi", pengelola: "g-pengelola-nama",
     "pengelola.nama": "g-pengelola-nama", "pengelola.sektor": "g-sektor", jam_buka: "g-jam",
     usia: "g-usia", fasilitas: "g-fasilitas", kontak: "g-telepon", "kontak.telepon": "g-telepon",
     "kontak.email": "g-email", "kontak.situs": "g-situs", keterangan: "g-keterangan",
@@ -195,7 +196,7 @@
       $("pk-dilindungi").hidden = !hide;
       Array.prototype.forEach.call(form.querySelectorAll(".pk-terbuka"), function (node) {
         node.hidden = hide;
-        Array.prototype.forEach.call(node.querySelectorAll("input"), function (i) { i.disabled = hide; });
+        Array.prototype.forEach.call(node.querySelectorAll("input, select"), function (i) { i.disabled = hide; });
       });
       if (hide) removeMarker(); else syncMarkerFromFields();
       map.invalidateSize();
@@ -215,6 +216,9 @@
           rec.lokasi = [lat, lon].filter(function (v) { return v !== undefined; });
           if ($("f-perkiraan").checked) rec.lokasi_perkiraan = true;
         }
+        // Kept without a point too, so that check's rule (only with `lokasi`) is shown.
+        put("ketelitian_lokasi", $("f-ketelitian").value);
+        put("sumber_lokasi", text("f-sumber-lokasi"));
       }
       var pengelola = {};
       if (text("f-pengelola-nama")) pengelola.nama = text("f-pengelola-nama");
@@ -249,7 +253,7 @@
     // coordinate with more decimals than the form writes, text with its own spacing), keys it
     // has no field for, and a missing `status` (the form's "aktif" is check's default).
     var FORM_KEYS = ["nama", "kategori", "alamat", "kelurahan", "lokasi", "lokasi_perkiraan",
-                     "pengelola", "jam_buka", "usia", "fasilitas", "akses", "kontak",
+                     "ketelitian_lokasi", "sumber_lokasi", "pengelola", "jam_buka", "usia", "fasilitas", "akses", "kontak",
                      "keterangan", "sumber", "verifikasi", "status"];
     function shown(v) {
       if (typeof v === "number") return Math.round(v * 1e6) / 1e6;
@@ -440,6 +444,7 @@
       var lok = rec.lokasi || [];
       set("f-lat", lok[0]); set("f-lon", lok[1]);
       $("f-perkiraan").checked = !!rec.lokasi_perkiraan;
+      set("f-ketelitian", rec.ketelitian_lokasi); set("f-sumber-lokasi", rec.sumber_lokasi);
       var pg = rec.pengelola || {};
       set("f-pengelola-nama", pg.nama); set("f-sektor", pg.sektor);
       set("f-jam", rec.jam_buka);
