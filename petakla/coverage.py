@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import folium
-from folium.template import Template
 
 from . import stats
 from .assets import VENDOR
@@ -26,6 +25,7 @@ from .maps import _VIEWPORT, MAP_DIR, ROOT_FROM_MAP, MapExtra, MapFigure, _stabl
 from .model import Facility
 from .pages import _env
 from .regions import City, Kelurahan
+from .script_template import Template
 from .vocab import Vocab
 
 PAGE_DIR = "cakupan"

@@ -19,7 +19,6 @@ from typing import Any
 
 import folium
 from folium.elements import JSCSSMixin
-from folium.template import Template
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .assets import STATIC, VENDOR
@@ -29,6 +28,7 @@ from .maps import _VIEWPORT, ROOT_FROM_MAP, MapFigure, _stable_ids
 from .model import Facility
 from .regions import City, load_city
 from .schema import AKSES, KETELITIAN, SCHEMA_FILE, SEKTOR, SLUG_PATTERN, STATUS, build_schema, schema_text
+from .script_template import Template
 from .vocab import Vocab, load_vocab
 
 FORM_DIR = "tambah"

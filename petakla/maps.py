@@ -16,7 +16,6 @@ from urllib.parse import quote
 import folium
 from branca.element import Element, Figure
 from folium.elements import JSCSSMixin
-from folium.template import Template
 
 from .assets import GESTURE_CSS, GESTURE_JS, STATIC, VENDOR, icon_path
 from .config import Config
@@ -25,6 +24,7 @@ from .hours import jam_buka_text, weekly_minutes
 from .model import APPROX_LABELS, Facility
 from .regions import City
 from .schema import AKSES, STATUS
+from .script_template import Template
 from .vocab import Vocab
 
 MAP_DIR = "peta"

@@ -1,6 +1,7 @@
 """Hostile records: text fields full of HTML, script, javascript: links and break-outs show as
 text on every page type, in popups, search results and downloads; no dialog opens, no injected
-element exists, and the Content-Security-Policy is never violated."""
+element exists, and the Content-Security-Policy is never violated. Template syntax ("{{ 7*7 }}")
+is never evaluated anywhere."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from browser_util import map_frame
 from helpers_site import make_project, serve
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "hostile"
-IDS = ["serangan-laktasi", "serangan-taman"]
+IDS = ["serangan-jinja", "serangan-laktasi", "serangan-taman"]
 INJECTED = ("img[src='x'], svg[onload], iframe[src^='javascript'], a[href^='javascript'], "
             "[onmouseover], [onclick], [onerror], b[onclick], body > style")
 CSP_PROBE = """window.__pkCsp = []; document.addEventListener('securitypolicyviolation',
@@ -112,3 +113,69 @@ def test_payload_strings_never_reach_a_script_or_attribute_unescaped(hostile_sit
         for needle in ("<script>alert(", "<img src=x onerror", "<svg onload", "<iframe src=javascript",
                        'href="javascript:', "' onmouseover='", "<b onclick", "<style>body"):
             assert needle not in text, f"{path.relative_to(site)} contains {needle!r} unescaped"
+
+
+# serangan-jinja.yml: what its text would become if a template engine evaluated it.
+EVALUATED = ("Taman 49", "Lembaga 42", "Jl. Benar", "} mentah", "<Config ", "<function ")
+JINJA_NAME = "Taman {{ 7*7 }} {{ config }}"
+
+
+def test_template_syntax_in_a_record_is_never_evaluated(hostile_site):
+    """Folium renders a map document's script through Jinja twice (branca wraps each rendered
+    script in a new Template), so record text must never reach a map's options; MkDocs pages
+    never evaluate page content. A lone "{% if" would stop the build if it were evaluated."""
+    site, _ = hostile_site
+    read = 0
+    for path in site.rglob("*"):
+        if path.suffix not in {".html", ".json", ".geojson", ".csv", ".kml", ".osm", ".xml"}:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        read += 1
+        for needle in EVALUATED:
+            assert needle not in text, f"{path.relative_to(site)}: {needle!r}"
+    assert read > 30
+    page = (site / "fasilitas" / "serangan-jinja" / "index.html").read_text(encoding="utf-8")
+    assert f"<h1>{JINJA_NAME}</h1>" in page
+    assert "{% if true %}Benar{% endif %} {# komentar #} {% if" in page
+    for name in ("peta/fasilitas.json", "tambah/data.json", "data/fasilitas.geojson"):
+        assert JINJA_NAME in (site / name).read_text(encoding="utf-8"), name
+
+
+def _options(html: str, call: str) -> dict:
+    """The options object a map document passes to `call` (e.g. "PetaKLA.main"), as the
+    browser reads the JSON literal."""
+    start = html.index(call + "(")
+    start = html.index("{", start)
+    options, _ = json.JSONDecoder().raw_decode(html[start:])
+    return options
+
+
+def test_template_syntax_in_the_vocabulary_is_never_evaluated():
+    """A category's label and search words from kategori.yml do reach the map and form
+    documents' options (rendered twice by Folium): written inert, read back unchanged."""
+    import dataclasses
+
+    from petakla.config import load_config
+    from petakla.form import form_document
+    from petakla.maps import map_documents
+    from petakla.regions import load_city
+    from petakla.vocab import load_vocab
+
+    repo = Path(__file__).resolve().parent.parent
+    vocab = load_vocab()
+    label, words = "Taman {{ 7*7 }} {# x #}", ("ayunan {% if", "{{{ 6*7 }}}")
+    changed = dataclasses.replace(vocab.categories["taman-bermain"], label=label, sinonim=words)
+    vocab = dataclasses.replace(vocab, categories={**vocab.categories, "taman-bermain": changed})
+    config = load_config(repo)
+    city = load_city(config.kota_kode)
+    docs = map_documents(config, vocab, city=city)
+    calls = {"peta/peta.html": "PetaKLA.main", "peta/mini.html": "PetaKLA.mini"}
+    for name, call in calls.items():
+        html = docs[name]
+        assert "Taman 49" not in html and "{ 42 }" not in html, name
+        options = _options(html, call)
+        assert options["kategori"]["taman-bermain"]["label"] == label
+        assert options["kategori"]["taman-bermain"]["sinonim"] == list(words)
+    form = form_document(config, vocab, city)
+    assert "Taman 49" not in form
+    assert _options(form, "PetaTambah.start")["kategori"]["taman-bermain"]["label"] == label
