@@ -126,3 +126,41 @@ def test_phone_numbers_the_form_checks_as_check_does(page, site_url):
     for text, ok in zip(samples, valid, strict=True):
         assert ok == (telepon_problem(text) is None), text
     assert 3 <= sum(valid) < len(samples)
+
+
+def test_the_loaders_refused_characters_are_refused_alike(page, site_url, checked_name,
+                                                        tmp_path):
+    """What check's loader refuses in a text (invisible controls, bidi controls, a tab or a
+    newline outside `keterangan`) the form refuses too, with the same field and words
+    (PetaPeriksa.invisible, apart from the rules after the loader)."""
+    from petakla.load import load_document
+
+    # Besides the fixtures, one record per kind of character, nested fields too, written as
+    # JSON (which YAML reads) with escapes.
+    extra = {"x-bidi": {"pengelola": {"nama": "Yayasan \u2067Uji"}},
+             "x-tab": {"keterangan": "Baris\tdengan tab\nboleh", "alamat": "Jl.\tUji"},
+             "x-del": {"fasilitas": ["wastafel\x7f"], "sumber_lokasi": "Peta\u200f pihak"},
+             "x-cr": {"nama": "Taman\r Uji", "keterangan": "\x0b", "sumber": "\ufffe"}}
+    named = cases(checked_name)
+    for stem, data in extra.items():
+        (tmp_path / f"{stem}.yml").write_text(json.dumps(data), encoding="utf-8")
+        named.append((f"{stem}.yml", tmp_path / f"{stem}.yml"))
+    records, expected = {}, {}
+    for name, source in named:
+        doc = load_document(source, source.parent)
+        if not isinstance(doc.data, dict):
+            continue
+        records[name] = doc.data
+        expected[name] = sorted([p.field, p.message] for p in doc.problems
+                                if p.message.endswith("Hapus karakter itu (sering terbawa saat "
+                                                      "menyalin teks)."))
+    assert all(expected[f"{stem}.yml"] for stem in extra)
+    assert len(expected["x-cr.yml"]) == 3 and len(expected["x-tab.yml"]) == 1
+    page.goto(site_url + "tambah/form.html")
+    page.locator("html[data-pk-ready]").wait_for(state="attached", timeout=15_000)
+    got = page.evaluate("""records => Object.fromEntries(Object.entries(records).map(
+        ([name, data]) => [name, PetaPeriksa.invisible(data).map(p => [p.field, p.message]).sort()]))""",
+                        records)
+    assert {k: sorted(v) for k, v in got.items()} == expected
+    assert sum(bool(v) for v in expected.values()) >= 4 + len(extra)  # the fixtures that have them
+    page.context.recorder.assert_clean()

@@ -55,6 +55,10 @@ STATES = [
     ({"sumber": OSM}, False,
      "'sumber_lokasi' hanya berlaku untuk koordinat yang ditulis; tambahkan "
      "`lokasi: [lintang, bujur]` atau hapus baris ini."),
+    # pasted with an invisible bidi control: check's loader refuses it, so does the form
+    ({"lokasi": TARGET, "sumber": "Peta \u202epihak ketiga"}, False,
+     "ada karakter pengarah teks tak terlihat (U+202E) yang membalik atau menggeser urutan teks "
+     "di sekitarnya. Hapus karakter itu (sering terbawa saat menyalin teks)."),
 ]
 
 
@@ -85,10 +89,10 @@ def test_the_form_and_check_agree_on_precision_and_point_source(page, site_url, 
     assert sorted(errors) == sorted(said)
     if message:
         assert message in said
-        field = "#g-sumber-lokasi" if "sumber_lokasi" in message else "#g-ketelitian"
-        assert message in frame.locator(field).inner_text()  # under its own field
-        select = "#f-sumber-lokasi" if field == "#g-sumber-lokasi" else "#f-ketelitian"
-        assert frame.locator(select).get_attribute("aria-invalid") == "true"
+        # under its own field, which is marked invalid
+        field = "sumber-lokasi" if "sumber" in setting and "ketelitian" not in setting else "ketelitian"
+        assert message in frame.locator(f"#g-{field}").inner_text()
+        assert frame.locator(f"#f-{field}").get_attribute("aria-invalid") == "true"
     else:
         data = load_document(path, project).data
         assert data.get("ketelitian_lokasi") == setting["ketelitian"]

@@ -329,6 +329,43 @@
     return out;
   }
 
+  // --- what check's loader (petakla/load.py) refuses in any text, in its words --------------
+  // Invisible characters a record never needs: C0/C1 controls and DEL, bidi controls, lone
+  // surrogates and noncharacters; tab and newline only in `keterangan`. (PetaPeriksa.problems
+  // works on data as check's validation sees it, after the loader: this is apart.)
+  var BIDI = [0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e,
+              0x2066, 0x2067, 0x2068, 0x2069];
+  function invisibleChar(cp) {
+    return cp <= 0x08 || (cp >= 0x0b && cp <= 0x1f) || (cp >= 0x7f && cp <= 0x9f) ||
+      BIDI.indexOf(cp) >= 0 || (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0xfdd0 && cp <= 0xfdef) ||
+      cp === 0xfffe || cp === 0xffff;
+  }
+  function firstInvisible(text, multiline) {
+    var cps = Array.from(text).map(function (c) { return c.codePointAt(0); });
+    var found = cps.filter(invisibleChar)[0];
+    if (found === undefined && !multiline) found = cps.filter(function (cp) { return cp === 9 || cp === 10; })[0];
+    return found;
+  }
+  function invisible(rec) {
+    var out = [];
+    (function walk(v, path) {
+      if (Array.isArray(v)) { v.forEach(function (x, i) { walk(x, path.concat([i])); }); return; }
+      if (v !== null && typeof v === "object") { Object.keys(v).forEach(function (k) { walk(v[k], path.concat([k])); }); return; }
+      if (typeof v !== "string") return;
+      var cp = firstInvisible(v, path.join(".") === "keterangan");
+      if (cp === undefined) return;
+      var code = "U+" + ("000" + cp.toString(16).toUpperCase()).slice(-Math.max(4, cp.toString(16).length));
+      var what = BIDI.indexOf(cp) >= 0
+        ? "karakter pengarah teks tak terlihat (" + code + ") yang membalik atau menggeser urutan teks di sekitarnya"
+        : cp === 9 || cp === 10 ? (cp === 9 ? "tab" : "baris baru") + " (" + code + "); kolom ini satu baris saja"
+          : "karakter kendali tak terlihat (" + code + ")";
+      out.push({ field: path.join("."), severity: "error",
+                 message: "ada " + what + ". Hapus karakter itu (sering terbawa saat menyalin teks)." });
+    })(rec, []);
+    return out;
+  }
+
   window.PetaPeriksa = { problems: problems, onlyCheck: onlyCheck, hoursVerdict: hoursVerdict,
-                         phoneValid: phoneValid, closeMatch: closeMatch, normalise: normalise };
+                         phoneValid: phoneValid, closeMatch: closeMatch, normalise: normalise,
+                         invisible: invisible };
 })();

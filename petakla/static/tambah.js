@@ -299,7 +299,7 @@
                   batas: opts.batas, batasKelurahan: opts.batas_kelurahan,
                   cached: !!(state.editing && state.records[state.editing] && !state.records[state.editing].lokasi),
                   today: new Date().toISOString().slice(0, 10) };
-      return out.concat(PetaPeriksa.problems(rec, id || "berkas", ctx).filter(function (p) {
+      return out.concat(PetaPeriksa.invisible(rec), PetaPeriksa.problems(rec, id || "berkas", ctx).filter(function (p) {
         return !(id === "" && p.field === "");
       })).map(function (p) { return { field: p.field || "id", text: p.message, severity: p.severity }; });
     }
