@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import os
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 
@@ -79,3 +80,50 @@ class SideFiles:
             if proc.is_alive():
                 proc.kill()
             proc.join()
+
+
+class Early:
+    """One part of generate() computed by a forked process while this one goes on (MkDocs
+    loads its configuration and theme, the other pages are made): `result()` waits for it.
+    The same function, the same bytes; if the process fails, or without fork, the part is
+    computed here instead."""
+
+    def __init__(self, fn: Callable[[], dict]):
+        self.fn, self.pid, self.fd = fn, 0, -1
+        if not can_fork():
+            return
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: compute, send, leave without running the parent's cleanup
+            status = 1
+            try:
+                with os.fdopen(write, "wb") as out:
+                    pickle.dump(fn(), out, protocol=pickle.HIGHEST_PROTOCOL)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write)
+        self.pid, self.fd = pid, read
+
+    def result(self) -> dict:
+        if not self.pid:
+            return self.fn()
+        try:
+            with os.fdopen(self.fd, "rb") as src:
+                data = src.read()
+        finally:
+            _, status = os.waitpid(self.pid, 0)
+            self.pid = 0
+        if status != 0 or not data:
+            return self.fn()
+        return pickle.loads(data)
+
+    def cancel(self) -> None:
+        if self.pid:
+            try:
+                os.kill(self.pid, 9)
+                os.waitpid(self.pid, 0)
+            except OSError:
+                pass
+            os.close(self.fd)
+            self.pid = 0

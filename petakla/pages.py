@@ -170,10 +170,20 @@ def sector_providers(facilities: list[Facility]) -> list[tuple[str, int, list[tu
     return out
 
 
+def facility_pages(config: Config, vocab: Vocab, facilities: list[Facility],
+                   site_url: str = "") -> dict[str, str]:
+    """Every published facility's page (what generate_pages() makes of each)."""
+    env = _env()
+    return {f"fasilitas/{f.id}.md": facility_page(env, f, vocab, config, site_url)
+            for f in facilities if not f.protected}
+
+
 def generate_pages(config: Config, vocab: Vocab, city: City,
-                   facilities: list[Facility], site_url: str = "", memo=None) -> dict[str, str]:
+                   facilities: list[Facility], site_url: str = "", memo=None,
+                   with_facilities: bool = True) -> dict[str, str]:
     """`memo` (preview.Memo, the live preview's): facility pages made by an earlier rebuild
-    from the same record are reused."""
+    from the same record are reused. Without `with_facilities` the facility pages are left
+    out (site.build_site() has them made by another process: facility_pages())."""
     env = _env()
     public = [f for f in facilities if not f.protected]
     protected = [f for f in facilities if f.protected]
@@ -195,7 +205,7 @@ def generate_pages(config: Config, vocab: Vocab, city: City,
         per_sektor=sector_providers(public),
     )
     pages["peta/index.md"] = env.get_template("peta.md.j2").render(**common)
-    for f in public:
+    for f in public if with_facilities else ():
         if memo is None:
             pages[f"fasilitas/{f.id}.md"] = facility_page(env, f, vocab, config, site_url)
         else:

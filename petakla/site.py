@@ -20,7 +20,7 @@ from html import escape
 from pathlib import Path
 
 from .assets import static_files, vendor_files
-from .background import SideFiles
+from .background import Early, SideFiles
 from .config import Config
 from .coverage import coverage_files, map_extras
 from .csp import add_csp, tile_origin
@@ -35,7 +35,7 @@ from .maps import (
     map_data,
     map_documents,
 )
-from .pages import generate_pages
+from .pages import facility_pages, generate_pages
 from .pipeline import CheckResult, check
 from .poster import posters
 from .preview import Memo, Preview
@@ -55,6 +55,8 @@ class _Plan:
     result: CheckResult
     side_files: bool = True
     info: BuildInfo | None = None
+    # coverage_files() and the facility pages, made by a forked process meanwhile
+    early: Early | None = None
 
 
 _planned: dict[Path, _Plan] = {}
@@ -80,10 +82,10 @@ def generate(config: Config, result: CheckResult | None = None, site_url: str = 
     (the live preview's): facility pages, posters (then always made) and their CSP are
     reused from earlier rebuilds where the record is the same."""
     plan = _planned.pop(config.root, None)
-    info = None
+    info = early = None
     if plan and result is None:
         result, with_side_files = plan.result, with_side_files and plan.side_files
-        info = plan.info
+        info, early = plan.info, plan.early
     result = result or check(config)
     if not result.ok:
         raise RecordErrors(result)
@@ -102,11 +104,15 @@ def generate(config: Config, result: CheckResult | None = None, site_url: str = 
                              extras=map_extras(config)))
     out[DATA_FILE] = map_data(facilities)
     out[CATEGORY_CSS] = category_css(vocab)
-    out.update(generate_pages(config, vocab, city, facilities, site_url=site_url, memo=memo))
+    out.update(generate_pages(config, vocab, city, facilities, site_url=site_url, memo=memo,
+                              with_facilities=early is None))
     out.update(form_files(config, facilities))  # /tambah/ and /kontribusi/kolom/
-    out.update(coverage_files(config, vocab, city, facilities))
+    if early is None:
+        out.update(coverage_files(config, vocab, city, facilities))
     out.update(laporan_files(config, vocab, city, facilities, info or build_info(config.root),
                              with_side_files=with_side_files))
+    if early is not None:
+        out.update(early.result())
     if with_side_files or memo is not None:
         out.update(posters(facilities, site_url, config.judul, config.kota_nama, memo=memo))
     tiles = tile_origin(config.tiles)
@@ -114,6 +120,13 @@ def generate(config: Config, result: CheckResult | None = None, site_url: str = 
         if uri.endswith(".html") and isinstance(content, str):
             out[uri] = (add_csp(content, tiles) if memo is None
                         else memo.get(("csp", content, tiles), lambda c=content: add_csp(c, tiles)))
+    return out
+
+
+def _early_files(config: Config, result: CheckResult, site_url: str) -> dict[str, Content]:
+    vocab, city = load_vocab(), load_city(config.kota_kode)
+    out: dict[str, Content] = dict(coverage_files(config, vocab, city, result.facilities))
+    out.update(facility_pages(config, vocab, result.facilities, site_url=site_url))
     return out
 
 
@@ -335,14 +348,18 @@ def _build_locked(config: Config, result: CheckResult, target: Path, strict: boo
     if epoch:
         os.environ["SOURCE_DATE_EPOCH"] = epoch
     job: SideFiles | None = None
+    early: Early | None = None
     try:
         cfg = mkdocs_config(config_file=str(config.root / "mkdocs.yml"), site_dir=str(tmp),
                             strict=strict)
+        # The coverage page, its charts (matplotlib) and the facility pages are made by
+        # another process while MkDocs starts and the other pages are made.
+        early = Early(lambda: _early_files(config, result, cfg.site_url or ""))
         # Posters (QR codes) and downloads are made on the other cores while MkDocs renders.
         info = build_info(config.root)
         job = SideFiles(side_files(config, result, cfg.site_url or "", info),
                         tile_origin(config.tiles), staging)
-        _planned[config.root] = _Plan(result, side_files=False, info=info)
+        _planned[config.root] = _Plan(result, side_files=False, info=info, early=early)
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             build(cfg)
@@ -359,6 +376,8 @@ def _build_locked(config: Config, result: CheckResult, target: Path, strict: boo
     finally:
         if job:
             job.cancel()
+        if early:
+            early.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         _planned.pop(config.root, None)
         if saved_epoch is None:

@@ -172,6 +172,25 @@ def test_report_files_made_in_the_background_are_the_ones_generate_makes(fixture
         assert (tmp_path / "site" / uri).read_bytes() == data, uri
 
 
+def test_pages_made_by_another_process_are_what_generate_makes(fixture_site, generated):
+    """build_site() has the coverage page, its charts and the facility pages made by a
+    forked process (background.Early): the same as generate() makes in one process."""
+    from petakla.background import Early
+    from petakla.site import _early_files
+
+    config = load_config(fixture_site.root)
+    result = check(config)
+    early = Early(lambda: _early_files(config, result, fixture_site.url))
+    assert early.pid  # forked
+    made = early.result()
+    assert any(uri.endswith(".svg") for uri in made) and "cakupan/index.md" in made
+    assert sum(uri.startswith("fasilitas/") for uri in made) >= 5
+    for uri, content in made.items():
+        assert content == generated[uri] and type(content) is type(generated[uri]), uri
+    assert [getattr(made[u], "meta", None) for u in made] == [
+        getattr(generated[u], "meta", None) for u in made]
+
+
 def test_a_background_process_that_fails_fails_the_build_step(fixture_site, tmp_path):
     config = load_config(fixture_site.root)
     tasks = side_files(config, check(config), fixture_site.url)
