@@ -133,6 +133,26 @@ def _early_files(config: Config, result: CheckResult, site_url: str) -> dict[str
     return out
 
 
+def write_map_files(files: dict[str, Content], site: Path) -> int:
+    """Write the map documents and assets (`peta/`, `assets/`) of generate()'s output under
+    `site`, without MkDocs: how the benchmark and the map tests open the map on its own.
+    Returns the number of files written."""
+    written = 0
+    for rel, content in files.items():
+        if not rel.startswith(("peta/", "assets/")) or rel.endswith(".md"):
+            continue
+        target = site / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, Path):
+            shutil.copyfile(content, target)
+        elif isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+        written += 1
+    return written
+
+
 def site_description(config: Config) -> str:
     """The site's meta description (MkDocs' site_description)."""
     return (f"Peta fasilitas ramah anak di {config.kota_nama} — kampung bermain, ruang laktasi, "

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import random
 import re
-import shutil
 from pathlib import Path
 
 from browser_util import new_page
@@ -21,7 +20,7 @@ N_MANY = 400
 def map_site(root: Path, records: dict[str, str]) -> Path:
     """A project of `records` ({id: YAML text}); its peta/ and assets/ files under root/site."""
     from petakla.config import load_config
-    from petakla.site import generate
+    from petakla.site import generate, write_map_files
 
     folder = root / "records"
     folder.mkdir(parents=True)
@@ -29,17 +28,7 @@ def map_site(root: Path, records: dict[str, str]) -> Path:
         (folder / f"{rid}.yml").write_text(text, encoding="utf-8")
     project = make_project(root / "proyek", records=folder)
     site = project / "site"
-    for rel, content in generate(load_config(project), with_side_files=False).items():
-        if not rel.startswith(("peta/", "assets/")) or rel.endswith(".md"):
-            continue
-        target = site / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, Path):
-            shutil.copyfile(content, target)
-        elif isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
+    write_map_files(generate(load_config(project), with_side_files=False), site)
     return site
 
 

@@ -4,10 +4,8 @@ skipped get the project's map files from petakla.site.generate() alone (`maps_on
 
 from __future__ import annotations
 
-import shutil
 import sys
 import time
-from pathlib import Path
 
 from ..common import REPO, get
 from ..proc import timed_subprocess
@@ -142,23 +140,10 @@ def maps_only(size: Size) -> dict:
     if not (size.result.get("build") or {}).get("skipped"):
         return {"skipped": "the full build ran"}
     from petakla.config import load_config
-    from petakla.site import generate
+    from petakla.site import generate, write_map_files
 
     t0 = time.perf_counter()
-    files = generate(load_config(size.root), site_url="")
-    written = 0
-    for rel, content in files.items():
-        if not rel.startswith(("peta/", "assets/")) or rel.endswith(".md"):
-            continue
-        target_path = size.site / rel
-        target_path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, Path):
-            shutil.copyfile(content, target_path)
-        elif isinstance(content, bytes):
-            target_path.write_bytes(content)
-        else:
-            target_path.write_text(content, encoding="utf-8")
-        written += 1
+    written = write_map_files(generate(load_config(size.root), site_url=""), size.site)
     return {"maps_only_s": round(time.perf_counter() - t0, 2), "files_written": written,
             "note": "no build: site.generate() without site_url; peta/ and assets/ written"}
 
