@@ -7,56 +7,76 @@ an iframe like the maps: its script (static/tambah.js, added by a Folium MacroEl
 runs on every visit, including under Material's instant navigation, which does not run
 scripts inside page content. The document sizes its own iframe (same origin), so the page
 scrolls as one. It validates in the browser against the same schema file the site serves
-(tambah/fasilitas.schema.json) and never sees protected records: tambah/data.json holds only
-published ones.
+(tambah/fasilitas.schema.json) and never sees protected records: its record files
+(form_data.py) hold only published ones.
+
+The iframe runs on the page's main thread, so the form starts light: Folium's map script is
+wrapped in a function (FormFigure) that static/tambah-peta.js calls when the editor first
+uses the form, and the records arrive as a list of names with the full record fetched when
+one is chosen.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import folium
+from branca.element import Element
 from folium.elements import JSCSSMixin
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .assets import STATIC, VENDOR
 from .config import Config
+from .form_data import FORM_DIR, form_data_files
 from .geo import BoundaryError, load_boundaries
 from .maps import _VIEWPORT, ROOT_FROM_MAP, MapFigure, _stable_ids
 from .model import Facility
 from .regions import City, load_city
 from .schema import AKSES, KETELITIAN, SCHEMA_FILE, SEKTOR, SLUG_PATTERN, STATUS, build_schema, schema_text
-from .script_template import Template
+from .script_template import Template, script_json
 from .vocab import Vocab, load_vocab
 
-FORM_DIR = "tambah"
 FORM_DOC = f"{FORM_DIR}/form.html"
-FORM_DATA = f"{FORM_DIR}/data.json"
+LEAFLET_JS = f"{ROOT_FROM_MAP}{VENDOR}/leaflet/leaflet.js"
 FORM_SCHEMA = f"{FORM_DIR}/{SCHEMA_FILE}"
 FORM_ORIGINALS = f"{FORM_DIR}/asli"
 FIELDS_PAGE = "kontribusi/kolom.md"
 
 
 class FormLayer(JSCSSMixin, folium.MacroElement):
-    """Hands the map to static/tambah.js, which runs the form around it."""
+    """The form's scripts and stylesheet (its start is FormFigure's)."""
 
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "PetaTambah.start({{ this._parent.get_name() }}, {{ this.options|tojson }});"
-        "{% endmacro %}"
-    )
+    _template = Template("")
 
-    def __init__(self, options: dict):
+    def __init__(self):
         super().__init__()
         self._name = "FormLayer"
-        self.options = options
-        self.default_js = [("petakla_skema", f"{ROOT_FROM_MAP}{STATIC}/skema.js"),
-                           ("petakla_periksa", f"{ROOT_FROM_MAP}{STATIC}/periksa.js"),
-                           ("petakla_sunting", f"{ROOT_FROM_MAP}{STATIC}/sunting.js"),
-                           ("petakla_tambah", f"{ROOT_FROM_MAP}{STATIC}/tambah.js")]
+        self.default_js = [(f"petakla_{name}", f"{ROOT_FROM_MAP}{STATIC}/{name}.js")
+                           for name in ("skema", "periksa", "sunting", "tambah-yaml",
+                                        "tambah-isian", "tambah-peta", "tambah-data", "tambah")]
         self.default_css = [("petakla_tambah_css", f"{ROOT_FROM_MAP}{STATIC}/tambah.css")]
+
+
+class FormFigure(MapFigure):
+    """The form's document. Folium's map script (the map, its scale and tiles) becomes a
+    function that PetaTambah.start receives with the form's options and calls only when the
+    editor first uses the form: Leaflet's start-up no longer runs while the page loads."""
+
+    def __init__(self, options: dict, **kwargs):
+        super().__init__(**kwargs)
+        self.options = options
+        self.map_name = ""
+
+    def render(self, **kwargs) -> str:
+        html = super().render(**kwargs)
+        # MapFigure ends with "<script>\n{the figure's script}\n</script>\n</body>".
+        head, sep, script = html.rpartition("<script>\n")
+        script, end, tail = script.rpartition("\n</script>\n</body>")
+        if not (sep and end and self.map_name):
+            raise ValueError("the form's figure has no script to wrap")
+        return (f"{head}{sep}PetaTambah.start({script_json(self.options)}, function () {{\n"
+                f"{script}\nreturn {self.map_name};\n}});{end}{tail}")
 
 
 def _env() -> Environment:
@@ -78,7 +98,8 @@ def github_repo(url: str) -> str:
 def _options(config: Config, vocab: Vocab, city: City) -> dict[str, Any]:
     return {
         "schema": SCHEMA_FILE,
-        "data": "data.json",
+        "daftar": "daftar.json",
+        "data": "data/",
         "repo": github_repo(config.repositori) if config.repositori else "",
         "cabang": config.cabang,
         "batas": [list(corner) for corner in config.batas],
@@ -87,6 +108,7 @@ def _options(config: Config, vocab: Vocab, city: City) -> dict[str, Any]:
         "kota_resmi": city.nama,
         "kelurahan": sorted(k.nama for k in city.kelurahan),
         "batas_kelurahan": bool(config.batas_kelurahan),
+        "leaflet": LEAFLET_JS,
         "titik_kelurahan": kelurahan_points(config, city),
         "slug": SLUG_PATTERN,
         "kategori": {slug: {"label": c.label, "dilindungi": c.dilindungi,
@@ -110,16 +132,20 @@ def kelurahan_points(config: Config, city: City) -> dict[str, list[float]]:
 
 def form_document(config: Config, vocab: Vocab, city: City) -> str:
     """The form with its Folium map: a click on the map sets `lokasi`."""
-    fig = MapFigure(title="Formulir data fasilitas")
+    fig = FormFigure(_options(config, vocab, city), title="Formulir data fasilitas")
     m = folium.Map(location=list(config.pusat), zoom_start=config.zoom, tiles=None,
                    control_scale=True, min_zoom=10, max_zoom=19, scroll_wheel_zoom=False)
-    m.default_js = [("leaflet", f"{ROOT_FROM_MAP}{VENDOR}/leaflet/leaflet.js")]
+    # Leaflet itself is loaded by static/tambah-peta.js when the map starts; the browser
+    # fetches it beforehand when idle (prefetch), so it is there when wanted.
+    m.default_js = []
     m.default_css = [("leaflet_css", f"{ROOT_FROM_MAP}{VENDOR}/leaflet/leaflet.css")]
+    fig.header.add_child(Element(f'<link rel="prefetch" href="{LEAFLET_JS}">'), name="leaflet_js")
     folium.TileLayer(tiles=config.tiles, attr=config.tiles_attribution, name="OpenStreetMap",
                      max_zoom=19, max_native_zoom=19).add_to(m)
-    FormLayer(_options(config, vocab, city)).add_to(m)
+    FormLayer().add_to(m)
     m.add_to(fig)
     _stable_ids(fig)
+    fig.map_name = m.get_name()
     html = _VIEWPORT.sub('<meta name="viewport" content="width=device-width, initial-scale=1">',
                          fig.render())
     klaster = [{"judul": k.judul,
@@ -137,13 +163,6 @@ def form_document(config: Config, vocab: Vocab, city: City) -> str:
     if not sep:
         raise ValueError("Folium's figure has no <body>")
     return head + sep + markup + tail
-
-
-def form_data(facilities: list[Facility]) -> str:
-    """Raw data of every published record, for "Ubah data yang ada". Protected records never
-    appear here (their very existence at an address is what must stay private)."""
-    records = {f.id: f.data for f in sorted(facilities, key=lambda f: f.id) if not f.protected}
-    return json.dumps(records, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
 
 
 def page(config: Config) -> str:
@@ -264,7 +283,7 @@ def form_files(config: Config, facilities: list[Facility]) -> dict[str, str | Pa
         **originals,
         f"{FORM_DIR}/index.md": page(config),
         FORM_DOC: form_document(config, vocab, city),
-        FORM_DATA: form_data(facilities),
+        **form_data_files(facilities),
         FORM_SCHEMA: schema_text(vocab, city),  # the configured city's kelurahan
         FIELDS_PAGE: fields_page(vocab, city),
     }

@@ -144,6 +144,15 @@ _NEAREST_CLUSTER = """async (id) => {
 }"""
 
 
+def form_frame(page: Page, base_url: str) -> Frame:
+    """The editors' form of `base_url`/tambah/, once ready (its record list and schema read)."""
+    page.goto(base_url + "tambah/")
+    frame = page.locator("iframe[src*='form.html']").element_handle().content_frame()
+    assert frame is not None
+    frame.locator("html[data-pk-ready]").wait_for(state="attached", timeout=15_000)
+    return frame
+
+
 def reveal_marker(frame: Frame, facility_id: str, title: str, tries: int = 8) -> Locator:
     """The visible marker of one facility on the full map, clicking clusters until it is."""
     marker = frame.locator(".pk-marker").and_(frame.get_by_title(title, exact=True))

@@ -137,7 +137,8 @@ def test_template_syntax_in_a_record_is_never_evaluated(hostile_site):
     page = (site / "fasilitas" / "serangan-jinja" / "index.html").read_text(encoding="utf-8")
     assert f"<h1>{JINJA_NAME}</h1>" in page
     assert "{% if true %}Benar{% endif %} {# komentar #} {% if" in page
-    for name in ("peta/fasilitas.json", "tambah/data.json", "data/fasilitas.geojson"):
+    for name in ("peta/fasilitas.json", "tambah/daftar.json", "tambah/data/0.json",
+                 "data/fasilitas.geojson"):
         assert JINJA_NAME in (site / name).read_text(encoding="utf-8"), name
 
 

@@ -1,7 +1,7 @@
 """Minimal edits through the form (static/sunting.js), in Debian's chromium: editing a record
 changes only the lines whose values changed, keeping comments and the file's own quoting.
-Every real record (facilities/*.yml) is served to the fixture site's form as its data.json
-and tambah/asli/<id>.yml would serve it."""
+Every real record (facilities/*.yml) is served to the fixture site's form as its record files
+(tambah/daftar.json, tambah/data/<part>.json) and tambah/asli/<id>.yml would serve it."""
 
 from __future__ import annotations
 
@@ -13,31 +13,53 @@ from helpers_site import PROTECTED_ID, REPO
 from playwright.sync_api import Frame, Page, Route
 
 from petakla.config import load_config
-from petakla.form import form_data
+from petakla.form_data import FORM_DIR, form_data_files
+from petakla.model import Facility
 from petakla.pipeline import check
+from petakla.regions import load_city
+from petakla.vocab import load_vocab
 
 REAL = sorted((REPO / "facilities").glob("*.yml"))
 
 
 @pytest.fixture(scope="module")
-def real_records() -> tuple[str, dict[str, str]]:
-    """(data.json of the real records, {id: file text})."""
+def real_records() -> tuple[dict[str, str], dict[str, str]]:
+    """(the form's record files of the real records, {id: file text})."""
     result = check(load_config(REPO))
     published = [f for f in result.facilities if not f.protected]
     texts = {f.id: (REPO / f.file).read_text(encoding="utf-8") for f in published}
-    return form_data(published), texts
+    return form_data_files(published), texts
 
 
-def open_with(page: Page, site_url: str, data: str, texts: dict[str, str]) -> Frame:
+def facility(ident: str, record: dict) -> Facility:
+    """A record as `check` would give it, for the form's record files."""
+    city = load_city(load_config(REPO).kota_kode)
+    return Facility(id=ident, file=f"facilities/{ident}.yml", data=record,
+                    category=load_vocab().categories[record["kategori"]],
+                    kelurahan=city.find_kelurahan(record["kelurahan"]))
+
+
+def records_of(files: dict[str, str]) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for path, text in files.items():
+        if path.startswith(f"{FORM_DIR}/data/"):
+            out.update(json.loads(text))
+    return out
+
+
+def open_with(page: Page, site_url: str, files: dict[str, str], texts: dict[str, str]) -> Frame:
     def data_json(route: Route) -> None:
-        route.fulfill(status=200, content_type="application/json", body=data)
+        path = route.request.url.split("/tambah/", 1)[1]
+        route.fulfill(status=200, content_type="application/json",
+                      body=files[f"{FORM_DIR}/{path}"])
 
     def original(route: Route) -> None:
         ident = route.request.url.rsplit("/", 1)[1].removesuffix(".yml")
         route.fulfill(status=200, content_type="text/yaml; charset=utf-8",
                       body=texts[ident].encode("utf-8"))
 
-    page.route("**/tambah/data.json", data_json)
+    page.route("**/tambah/daftar.json", data_json)
+    page.route("**/tambah/data/*.json", data_json)
     page.route("**/tambah/asli/*.yml", original)
     page.goto(site_url + "tambah/form.html")
     page.locator("html[data-pk-ready]").wait_for(state="attached", timeout=15_000)
@@ -77,7 +99,7 @@ def test_a_no_change_edit_of_every_real_record_is_byte_identical(page, site_url,
 
 def test_a_one_field_edit_changes_one_line_of_every_real_record(page, site_url, real_records):
     data, texts = real_records
-    records = json.loads(data)
+    records = records_of(data)
     frame = open_with(page, site_url, data, texts)
     for ident, text in texts.items():
         choose(frame, ident)
@@ -109,7 +131,7 @@ def test_edits_keep_comments_and_quoting(page, site_url):
               "kelurahan": "Pelambuan", "lokasi": [-3.3184123, 114.5661],
               "kontak": {"telepon": "(0511) 3352155"}, "sumber": "Data uji"}
     ident = "pojok-baca-uji-sunting"
-    frame = open_with(page, site_url, json.dumps({ident: record}), {ident: text})
+    frame = open_with(page, site_url, form_data_files([facility(ident, record)]), {ident: text})
     assert choose(frame, ident) == text
     frame.fill("#f-nama", "Pojok Baca Uji Sunting Baru")
     frame.fill("#f-telepon", "(0511) 4281234")
@@ -130,7 +152,7 @@ def test_edits_keep_comments_and_quoting(page, site_url):
 
 def test_removing_a_value_removes_only_its_line(page, site_url, real_records):
     data, texts = real_records
-    records = json.loads(data)
+    records = records_of(data)
     ident = next(i for i, r in records.items() if "keterangan" in r)
     frame = open_with(page, site_url, data, texts)
     choose(frame, ident)

@@ -14,10 +14,11 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from browser_util import form_frame as open_form
 from browser_util import map_frame, reveal_marker
 from helpers_site import PROTECTED_ID, PROTECTED_NAME, REPO, make_project, serve
 from jsonschema import Draft202012Validator
-from playwright.sync_api import Frame, Page
+from playwright.sync_api import Frame
 
 from petakla.config import load_config
 from petakla.edit import format_text
@@ -39,7 +40,12 @@ TARGET = (-3.3178, 114.5835)  # inside Kelurahan Teluk Dalam, away from the fixt
 
 
 def test_form_files_never_contain_protected_records(fixture_site):
-    data = json.loads((fixture_site.site / "tambah" / "data.json").read_text(encoding="utf-8"))
+    folder = fixture_site.site / "tambah"
+    index = json.loads((folder / "daftar.json").read_text(encoding="utf-8"))
+    assert sorted(row[0] for row in index) == sorted(fixture_site.public_ids)
+    data = {}
+    for part in sorted((folder / "data").glob("*.json")):
+        data.update(json.loads(part.read_text(encoding="utf-8")))
     assert sorted(data) == sorted(fixture_site.public_ids)
     assert PROTECTED_ID not in data
     for path in (fixture_site.site / "tambah").rglob("*"):
@@ -53,7 +59,12 @@ def test_form_uses_only_the_sites_own_files(fixture_site):
     html = (fixture_site.site / "tambah" / "form.html").read_text(encoding="utf-8")
     srcs = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
     assert srcs and all(s.startswith("../assets/") for s in srcs), srcs
-    assert "PetaTambah.start(map_" in html
+    # Leaflet and Folium's map script wait for the editor's first use of the form: the map
+    # script is a function handed to PetaTambah.start, Leaflet only prefetched.
+    start = html.index("PetaTambah.start({")
+    assert start < html.index("L.map(") < html.index("return map_", start)
+    assert '<link rel="prefetch" href="../assets/vendor/leaflet/leaflet.js">' in html
+    assert not re.search(r'<script[^>]+leaflet\.js', html)
     assert 'id="pk-kirim"' in html  # the fixture project names a repository
 
 
@@ -89,15 +100,6 @@ def test_contributor_guide_is_built_and_linked(fixture_site):
 
 
 # --- in the browser (the `page` fixture of conftest.py: one shared chromium) ---------------
-
-
-def open_form(page: Page, base_url: str) -> Frame:
-    page.goto(base_url + "tambah/")
-    iframe = page.locator("iframe[src*='form.html']")
-    frame = iframe.element_handle().content_frame()
-    assert frame is not None
-    frame.locator("html[data-pk-ready]").wait_for(state="attached", timeout=15_000)
-    return frame
 
 
 def loaded_mappings() -> dict[str, dict]:
@@ -189,7 +191,8 @@ def test_a_record_made_in_the_form_passes_check_and_shows_on_the_map(page, site_
     frame.select_option("#f-kelurahan", "Teluk Dalam")
     frame.fill("#f-alamat", "Jl. Uji No. 7")
     # A click on the map sets the location: centre the map on the target, click its centre.
-    frame.evaluate("([lat, lon]) => PetaTambah.map.setView([lat, lon], 17, {animate: false})",
+    frame.evaluate("async ([lat, lon]) => (await PetaTambah.peta()).setView([lat, lon], 17, "
+                   "{animate: false})",
                    list(TARGET))
     centre = frame.evaluate("() => { const c = PetaTambah.map.getCenter(); return [c.lat, c.lng]; }")
     assert centre == pytest.approx(list(TARGET), abs=2e-5)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Frame, Page
+from browser_util import form_frame as open_form
+from playwright.sync_api import Frame
 
 from petakla.config import load_config
 from petakla.load import load_document
@@ -19,14 +20,6 @@ from petakla.schema import KETELITIAN
 TARGET = ("-3.3178", "114.5835")  # inside Kelurahan Teluk Dalam
 OSM = "OpenStreetMap (https://www.openstreetmap.org/node/123)"
 MAWAR_ID = "contoh-uptd-ppa-mawar"  # fixture: ketelitian_lokasi: kelurahan + sumber_lokasi
-
-
-def open_form(page: Page, base_url: str) -> Frame:
-    page.goto(base_url + "tambah/")
-    frame = page.locator("iframe[src*='form.html']").element_handle().content_frame()
-    assert frame is not None
-    frame.locator("html[data-pk-ready]").wait_for(state="attached", timeout=15_000)
-    return frame
 
 
 def fill_base(frame: Frame, name: str) -> None:
