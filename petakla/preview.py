@@ -96,16 +96,30 @@ class Memo:
 
 @dataclass
 class Preview:
-    """One served project's state between rebuilds."""
+    """One served project's state between rebuilds.
+
+    `build_map.py serve` rebuilds in two passes after a saved record (petakla.rebuild): a
+    quick pass makes and renders only the record's own files (its page, poster and form
+    original) — the edit is then visible — and a catch-up pass makes everything else that
+    changed (kecamatan, kategori and counting pages, the map data), interrupted when the
+    editor saves again meanwhile. `built`/`contents` say what the served folder holds."""
 
     key: str = ""
     full: bool = True  # this build renders every page
     records: dict = field(default_factory=dict)  # check()'s memo: path -> (stat, result)
     memo: Memo = field(default_factory=Memo)
-    built: dict[str, str] = field(default_factory=dict)  # site path -> digest, last build
+    built: dict[str, str] = field(default_factory=dict)  # site path -> digest, served folder
+    contents: dict = field(default_factory=dict)  # site path -> the content of that digest
+    facilities: dict = field(default_factory=dict)  # id -> Facility the served files are of
     changed: set[str] = field(default_factory=set)  # site paths made anew by this build
     removed: set[str] = field(default_factory=set)  # site paths of the last build, now gone
     rendered: set[str] = field(default_factory=set)  # page URLs MkDocs rendered in this build
+    pending: set[str] = field(default_factory=set)  # written by an interrupted build
+    staged: tuple = ()  # (digests, contents) of this build, kept by commit()
+    quick: bool = False  # this build is a quick pass (only the saved records' own files)
+    want_quick: bool = False  # the next build may be a quick pass (petakla.rebuild)
+    behind: bool = False  # a quick pass was served: the catch-up pass is due
+    interrupt: Callable[[], bool] = lambda: False  # a newer save waits: stop a catch-up
     background: Background = field(default_factory=lambda: Background())
 
     errors: str | None = None  # the errors shown on every page by the last build
@@ -118,8 +132,10 @@ class Preview:
             self.key = key
             self.records.clear()
             self.memo = Memo()
-            self.built = {}
-        self.changed, self.rendered = set(), set()
+            self.built, self.contents, self.facilities = {}, {}, {}
+            self.pending, self.behind = set(), False
+        self.changed, self.removed, self.rendered, self.quick = set(), set(), set(), False
+        self.staged = ()
         return self.full
 
     def shown_errors(self, problems: list) -> None:
@@ -128,14 +144,52 @@ class Preview:
         if text != self.errors:
             self.full, self.errors = True, text
 
-    def compare(self, generated: dict) -> None:
-        """Which generated files differ from the last build's (all of them in a full one)."""
-        digests = {uri: _digest(content) for uri, content in generated.items()}
+    def compare(self, generated: dict, facilities: dict) -> None:
+        """Which generated files differ from what the served folder holds (all of them in a
+        full build; also those an interrupted build wrote). A content that is the very object
+        of the last build is not hashed again."""
+        digests = {}
+        for uri, content in generated.items():
+            if not self.full and self.contents.get(uri) is content and uri in self.built:
+                digests[uri] = self.built[uri]
+            else:
+                digests[uri] = _digest(content)
         self.changed = {uri for uri, d in digests.items()
-                        if self.full or self.built.get(uri) != d}
+                        if self.full or self.built.get(uri) != d} | self.pending
         self.removed = set(self.built) - set(digests)
-        self.built = digests
-        self.memo.prune()
+        self.staged = (digests, dict(generated), facilities)
+
+    def compare_quick(self, made: dict, gone: set[str], facilities: dict) -> dict:
+        """A quick pass: `made` (the saved records' own files) over what is served, without
+        `gone` (removed records' files). Returns the whole site's files."""
+        self.quick = True
+        digests = dict(self.built)
+        generated = {uri: c for uri, c in self.contents.items() if uri not in gone}
+        for uri in gone:
+            digests.pop(uri, None)
+        self.changed = set()
+        for uri, content in made.items():
+            digests[uri] = d = _digest(content)
+            generated[uri] = content
+            if self.built.get(uri) != d:
+                self.changed.add(uri)
+        self.removed = set(gone) & set(self.built)
+        self.staged = (digests, generated, facilities)
+        return generated
+
+    def commit(self) -> None:
+        """The build is complete: the served folder holds what it made."""
+        if self.staged:
+            self.built, self.contents, self.facilities = self.staged
+        if not self.quick:
+            self.pending = set()
+        self.behind = self.quick
+        self.staged = ()
+
+    def abandon(self) -> None:
+        """The build was interrupted: what it may have written is rendered again next time."""
+        self.pending |= self.changed
+        self.staged = ()
 
     def is_modified(self, uri: str) -> bool:
         return self.full or uri in self.changed

@@ -178,7 +178,7 @@ def preview_files(config: Config, site_url: str = "", state: Preview | None = No
     result = check(config, memo=state.records if state else None)
     side = state is None
     if result.ok:
-        files = generate(config, result, site_url=site_url, with_side_files=side, memo=memo)
+        files = _preview_generate(config, result, site_url, state)
         _last_good[config.root] = (files, result)
         return files, [], result
     problems = errors(result.problems)
@@ -186,8 +186,55 @@ def preview_files(config: Config, site_url: str = "", state: Preview | None = No
         files, good = _last_good[config.root]
         return files, problems, good
     without_errors = CheckResult(result.facilities, [], result.n_files)
-    return (generate(config, without_errors, site_url=site_url, with_side_files=side, memo=memo),
-            problems, without_errors)
+    files = generate(config, without_errors, site_url=site_url, with_side_files=side, memo=memo)
+    if memo is not None:
+        memo.prune()
+    return files, problems, without_errors
+
+
+def _preview_generate(config: Config, result: CheckResult, site_url: str,
+                      state: Preview | None) -> dict[str, Content]:
+    """generate() for the preview: with `state`, a quick pass or a catch-up pass when the
+    served site is only a few saved records behind (petakla.rebuild)."""
+    from .rebuild import catch_up_files, quick_files
+
+    if state is None:
+        return generate(config, result, site_url=site_url)
+    quick = quick_files(config, result, site_url, state)
+    if quick is not None:
+        return quick
+
+    def make() -> dict[str, Content]:
+        return generate(config, result, site_url=site_url, with_side_files=False,
+                        memo=state.memo)
+
+    if not state.full and state.contents:
+        return catch_up_files(make, state)  # the memo is pruned by the next full build
+    files = make()
+    state.memo.prune()
+    return files
+
+
+def record_files(config: Config, facilities: list, site_url: str, memo: Memo) -> dict[str, Content]:
+    """What generate(memo=) makes of each of these records alone (the live preview's quick
+    pass, petakla.rebuild): its page, its poster with its CSP and the form's copy of the
+    record; the same bytes, from the same memo."""
+    from .form import FORM_ORIGINALS
+    from .preview import facility_key
+
+    vocab, tiles = load_vocab(), tile_origin(config.tiles)
+    public = [f for f in facilities if not f.protected]
+    out: dict[str, Content] = {}
+    for f in public:
+        uri = f"fasilitas/{f.id}.md"
+        out[uri] = memo.get(("page", facility_key(f), site_url),
+                            lambda f=f, uri=uri: facility_pages(config, vocab, [f], site_url)[uri])
+        if (config.root / f.file).is_file():
+            out[f"{FORM_ORIGINALS}/{f.id}.yml"] = config.root / f.file
+    for uri, content in posters(public, site_url, config.judul, config.kota_nama,
+                                memo=memo).items():
+        out[uri] = memo.get(("csp", content, tiles), lambda c=content: add_csp(c, tiles))
+    return out
 
 
 def preview_side_files(config: Config, result: CheckResult, site_url: str) -> list:
@@ -417,14 +464,15 @@ def _build_locked(config: Config, result: CheckResult, target: Path, strict: boo
 
 
 def serve_site(config: Config, dev_addr: str) -> int:
-    from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
+
+    from .serve import serve
 
     _mkdocs_logging()
     try:
-        # dirty: MkDocs renders only the pages the hook marks as changed (petakla.preview)
-        serve(config_file=str(config.root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True,
-              build_type="dirty")
+        # dirty builds: MkDocs renders only the pages the hook marks as changed, in two
+        # passes after a saved record (petakla.preview, petakla.rebuild)
+        serve(config_file=str(config.root / "mkdocs.yml"), dev_addr=dev_addr)
     except MkDocsException as exc:
         print(f"Pratinjau berhenti: {exc}", file=sys.stderr)
         return 1

@@ -148,3 +148,87 @@ def test_a_changed_vocabulary_or_template_rebuilds_everything(project, tmp_path,
     finally:
         os.utime(template, ns=(st.st_atime_ns, st.st_mtime_ns))
 
+
+
+# --- build_map.py serve's two passes (petakla.rebuild): quick, then catch-up ----------------
+
+
+def _rebuild(root: Path, site: Path, waiting=lambda: False) -> None:
+    """What `serve` does when a file changes: a quick pass, then catch-up passes."""
+    from petakla.rebuild import rebuild
+
+    rebuild(lambda: _build(root, site, dirty=True), preview_of(root), waiting)
+    preview_of(root).background.join()
+
+
+def _assert_same_as_full(project: Path, served: Path, tmp_path: Path) -> None:
+    full = tmp_path / "full"
+    _build(project, full, dirty=False)
+    incremental, complete = _files(served), _files(full)
+    assert incremental.keys() == complete.keys()
+    differ = [name for name in complete if incremental[name] != complete[name]]
+    assert differ in ([], [SEARCH_INDEX])
+    assert _search_entries(served) == _search_entries(full)
+
+
+def test_a_saved_record_is_shown_by_a_quick_pass_then_everything_catches_up(project, tmp_path):
+    from petakla.rebuild import rebuild
+
+    served = tmp_path / "served"
+    _rebuild(project, served)
+    record = sorted((project / "facilities").glob("*.yml"))[1]
+    _edit_name(record, "Nama Cepat Tampil")
+    state = preview_of(project)
+    passes: list[tuple[bool, set, set]] = []
+
+    def build() -> None:
+        _build(project, served, dirty=True)
+        passes.append((state.quick, set(state.changed), set(state.rendered)))
+        if state.quick:  # the edit is visible after the quick pass alone
+            page = served / "fasilitas" / record.stem / "index.html"
+            assert "Nama Cepat Tampil" in page.read_text(encoding="utf-8")
+            kecamatan = [p for p in (served / "kecamatan").glob("*/index.html")
+                         if "Nama Cepat Tampil" in p.read_text(encoding="utf-8")]
+            assert kecamatan == []  # the pages that list it follow in the catch-up
+
+    rebuild(build, state, lambda: False)
+    state.background.join()
+    (quick, made, rendered), (catch_up, made_later, _) = passes
+    assert quick and not catch_up and len(passes) == 2
+    assert made == {f"fasilitas/{record.stem}.md", f"fasilitas/{record.stem}/poster.html",
+                    f"tambah/asli/{record.stem}.yml"}
+    assert rendered == {f"fasilitas/{record.stem}/"}
+    assert "peta/fasilitas.json" in made_later and f"fasilitas/{record.stem}.md" not in made_later
+    assert not state.behind and not state.pending
+    _assert_same_as_full(project, served, tmp_path)
+
+
+def test_a_newer_save_interrupts_the_catch_up_and_the_preview_still_converges(
+        project, tmp_path, monkeypatch):
+    """The catch-up stops between pages when another save waits (here before its first page,
+    after the map data was written); the next rebuild renders what it may have written."""
+    import petakla.rebuild as rebuild_module
+
+    monkeypatch.setattr(rebuild_module, "can_fork", lambda: False)  # rendering is interrupted
+    served = tmp_path / "served"
+    _rebuild(project, served)
+    records = sorted((project / "facilities").glob("*.yml"))
+    _edit_name(records[0], "Sunting Pertama")
+    asked = []
+    _rebuild(project, served, waiting=lambda: asked.append(1) or len(asked) > 1)
+    state = preview_of(project)
+    assert len(asked) > 1 and state.behind and state.pending
+    _edit_name(records[2], "Sunting Kedua")
+    _rebuild(project, served)
+    assert not state.behind and not state.pending
+    _assert_same_as_full(project, served, tmp_path)
+
+
+def test_a_removed_record_leaves_the_preview_in_a_quick_pass(project, tmp_path):
+    served = tmp_path / "served"
+    _rebuild(project, served)
+    record = sorted((project / "facilities").glob("*.yml"))[-1]
+    record.unlink()
+    _rebuild(project, served)
+    assert not (served / "fasilitas" / record.stem / "index.html").exists()
+    _assert_same_as_full(project, served, tmp_path)

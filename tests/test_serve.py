@@ -86,9 +86,12 @@ def test_serve_rebuilds_when_a_record_changes(tmp_path):
         record.write_text(record.read_text(encoding="utf-8").replace("Pertama", "Kedua"),
                           encoding="utf-8")
         assert _wait_for(url, "Contoh Taman Kedua", 30), "preview did not pick up the edit"
-        # an incremental rebuild (petakla.preview): its kecamatan page lists the new name too
-        listing = _fetch(f"{base}kecamatan/banjarmasin-tengah/") or ""
-        assert "Contoh Taman Kedua" in listing and "Contoh Taman Pertama" not in listing
+        # its page first (the quick pass), then the catch-up pass: its kecamatan page lists
+        # the new name too, and the downloads follow (petakla.rebuild)
+        listing = f"{base}kecamatan/banjarmasin-tengah/"
+        assert _wait_for(listing, "Contoh Taman Kedua", 30), "kecamatan page not updated"
+        assert "Contoh Taman Pertama" not in (_fetch(listing) or "")
+        assert _wait_for(f"{base}data/fasilitas.csv", "Contoh Taman Kedua", 30)
 
 
 def test_serve_keeps_serving_the_last_good_site_with_the_error_shown(tmp_path):
