@@ -422,7 +422,7 @@ def _build_locked(config: Config, result: CheckResult, target: Path, strict: boo
     try:
         cfg = mkdocs_config(config_file=str(config.root / "mkdocs.yml"), site_dir=str(tmp),
                             strict=strict)
-        # The coverage page, its charts (matplotlib) and the facility pages are made by
+        # The coverage page, its charts and the facility pages are made by
         # another process while MkDocs starts and the other pages are made. Not for large
         # sites: the pages then sit in both processes' memory (10k: 1.12 GB summed RSS
         # against 0.96 GB without), and the build's peak memory has a limit.
