@@ -11,13 +11,13 @@ import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import clean_directory, get_build_date
 
-from petakla import rawblocks
+from petakla import rawblocks, searchinput
 from petakla.config import load_config
 from petakla.csp import add_csp, tile_origin
 from petakla.pages import HtmlOnly
@@ -233,13 +233,40 @@ def on_page_content(html: str, page, config, files) -> str:
     return restored
 
 
-def on_page_context(context, page, config, nav):
+_full_content: dict[str, tuple[str, str]] = {}  # page src_uri -> (content, what search reads)
+
+
+@event_priority(50)  # before the search plugin reads the page
+def _search_reads_less(context, page, config, nav):
+    """The search plugin reads a generated page without the inside of the elements it would
+    parse and leave out of its index (petakla.searchinput); the page keeps them."""
+    content = page.content
+    if (page.file.generated_by is not None and content and searchinput.enabled()
+            and searchinput.ATTRIBUTE in content):
+        shorter = searchinput.for_search(content)
+        if shorter is not content:
+            _full_content[page.file.src_uri] = (content, shorter)
+            page.content = shorter
+    return context
+
+
+@event_priority(-50)  # after the search plugin
+def _page_context(context, page, config, nav):
+    kept = _full_content.pop(page.file.src_uri, None)
+    if kept is not None:
+        content = searchinput.restored(page.content, *kept)
+        if content is None:  # another plugin changed the page meanwhile: fail rather than differ
+            raise PluginError(f"{page.file.src_uri}: page changed while the search index read it")
+        page.content = content
     if _incremental:
         state = preview_of(_project(config))
         if not state.full and not state.quick and state.interrupt():
             raise Interrupted  # a newer save waits (petakla.rebuild): this pass stops here
         state.rendered.add(page.url)
     return context
+
+
+on_page_context = CombinedEvent(_search_reads_less, _page_context)
 
 
 @event_priority(100)  # before the search plugin writes its index

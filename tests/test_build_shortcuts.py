@@ -1,7 +1,8 @@
 """The build's shortcuts for large sites give exactly what the long way gives: HTML-only pages
 skip the Markdown pass (pages.HtmlOnly), pages outside the navigation share one rendering of
-the navigation (mkdocs_hook._nav_key), and posters and downloads are made by background
-processes (background.SideFiles)."""
+the navigation (mkdocs_hook._nav_key), the search plugin reads pages without the lists it
+leaves out of its index (petakla.searchinput), and posters and downloads are made by
+background processes (background.SideFiles)."""
 
 from __future__ import annotations
 
@@ -120,6 +121,71 @@ def test_raw_html_blocks_set_aside_leave_every_page_byte_identical(fixture_site,
     short, long = digest(tmp_path / "short"), digest(tmp_path / "long")
     assert short.keys() == long.keys()
     assert [name for name in short if short[name] != long[name]] == []
+
+
+def test_search_reads_less_and_leaves_the_index_and_every_page_byte_identical(
+        fixture_site, tmp_path, monkeypatch):
+    """petakla.searchinput: the search plugin reads the excluded lists emptied."""
+    import json
+
+    import petakla.searchinput as searchinput
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    config = load_config(fixture_site.root)
+    emptied = []
+    for_search = searchinput.for_search
+
+    def counting(html):
+        shorter = for_search(html)
+        emptied.append(len(html) - len(shorter))
+        return shorter
+
+    monkeypatch.setattr(searchinput, "for_search", counting)
+    assert build_site(config, site_dir=tmp_path / "short") == 0
+    assert len(emptied) >= 3 and min(emptied) > 0  # /mutu/, /laporan/, /cakupan/
+    monkeypatch.setenv("PETAKLA_SEARCH_INPUT", "0")
+    assert build_site(config, site_dir=tmp_path / "long") == 0
+    short, long = digest(tmp_path / "short"), digest(tmp_path / "long")
+    assert short.keys() == long.keys()
+    assert [name for name in short if short[name] != long[name]] == []
+    index = json.loads((tmp_path / "short" / "search" / "search_index.json").read_text("utf-8"))
+    assert any(d["location"] == "mutu/" for d in index["docs"])
+
+
+def _index(html: str) -> list[tuple]:
+    from material.plugins.search.plugin import Parser
+
+    parser = Parser()
+    parser.feed(html)
+    parser.close()
+    return [(s.id, s.title, s.text, s.depth) for s in parser.data if not s.is_excluded()]
+
+
+_LIST = '<ul class="x" data-search-exclude><li><a href="#a">A</a> <br>satu</li><li>dua</li></ul>'
+
+
+@pytest.mark.parametrize("html, emptied", [
+    (f"<h1 id='j'>J</h1><p>a</p>\n{_LIST}\n<p>b</p>", True),
+    (f"<p>a</p>{_LIST}{_LIST}<h2 id='k'>K</h2><p>c</p>", True),
+    ('<p>a</p><table data-search-exclude="1"><tr><td>x</td></tr></table>x', True),
+    # the plugin's own quirks, where emptying would change its index: left alone
+    ("<p>a</p><div data-search-exclude><div>x</div>y</div>z", False),  # y is indexed
+    ("<p>a</p><div data-search-exclude><h2 id='d'>D</h2>x</div>y", False),
+    ("<p>a</p><div data-search-exclude><p>x</div>y", False),
+    ("<p>a</p><div data-search-exclude><!-- c -->x</div>y", False),
+    ("<p>a</p><div data-search-exclude><script>x</script></div>y", False),
+    ("<p>a</p><div data-search-exclude>1 < 2</div>y", False),
+    ("<p>a</p><div data-search-exclude><b>x</div>y", False),
+    # not the attribute: text, or inside another attribute's value
+    ('<p title="a data-search-exclude b">data-search-exclude</p><div>x</div>', False),
+    ("<p>a</p><img data-search-exclude src=x>y", False),
+])
+def test_search_input_gives_the_search_plugin_the_same_index(html, emptied):
+    from petakla.searchinput import for_search
+
+    shorter = for_search(html)
+    assert (shorter != html) == emptied
+    assert _index(shorter) == _index(html)
 
 
 def test_raw_html_blocks_keep_the_anchors_mkdocs_collects():

@@ -1,0 +1,107 @@
+"""What Material's search plugin reads of a page, without the parts it throws away.
+
+The long per-facility lists of /mutu/, /laporan/ and /cakupan/ are marked
+`data-search-exclude`: the search plugin parses every tag of them (Python's HTMLParser, the
+build's slowest per-byte step on those pages) and then leaves their text out of the index.
+`for_search(html)` gives the same HTML with the inside of each such element emptied, the
+element's own start and end tags kept, so the plugin makes the same index entries from it.
+
+Only an element whose inside the plugin provably ignores is emptied: balanced tags, no
+heading (a heading starts an index section even there), no element of its own name (the
+plugin would end the exclusion at its end tag), no script, style, comment or other markup
+declaration, and every `<` a tag. Anything else is left as it is. The page itself keeps its
+full content (mkdocs_hook restores it after the plugin ran); tests/test_build_shortcuts.py
+builds a site both ways and compares every file, the search index included.
+PETAKLA_SEARCH_INPUT=0 turns it off."""
+
+from __future__ import annotations
+
+import os
+import re
+
+ATTRIBUTE = "data-search-exclude"
+# the tags HTMLParser's users treat as having no end tag (Material's search plugin's list)
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                  "param", "source", "track", "wbr"})
+_REFUSED = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "script", "style", "object",
+                      "textarea", "title"})
+_TAG = re.compile(r"""<(/?)([a-zA-Z][^\s/>]*)((?:[^<>"']|"[^"]*"|'[^']*')*)>""")
+_ATTR = r"""\s+([^\s/=>"'<]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?"""
+_ATTRS = re.compile(rf"(?:{_ATTR})*\s*")  # a start tag's attributes, nothing else
+_NAMES = re.compile(_ATTR)
+
+
+def _excludes(attrs: str) -> bool:
+    return (_ATTRS.fullmatch(attrs) is not None
+            and ATTRIBUTE in (name.lower() for name in _NAMES.findall(attrs)))
+
+
+def enabled() -> bool:
+    return os.environ.get("PETAKLA_SEARCH_INPUT") != "0"
+
+
+def _element_end(html: str, start: re.Match) -> int | None:
+    """Where the element opened by `start` ends (after its end tag), or None if its inside
+    is not plainly ignored by the search plugin."""
+    name = start[2].lower()
+    stack: list[str] = []
+    pos = start.end()
+    while True:
+        lt = html.find("<", pos)
+        if lt < 0:
+            return None
+        tag = _TAG.match(html, lt)
+        if tag is None:
+            return None  # a comment, a declaration, or a '<' that is not a tag
+        inner, closing = tag[2].lower(), tag[1] == "/"
+        if inner == name or inner in _REFUSED:
+            if closing and inner == name and not stack and not tag[3].strip():
+                return tag.end()
+            return None
+        if closing:
+            if tag[3].strip() or not stack or stack.pop() != inner:
+                return None
+        elif inner not in VOID and not tag[3].rstrip().endswith("/"):
+            stack.append(inner)
+        pos = tag.end()
+
+
+def for_search(html: str) -> str:
+    """`html` with the inside of every plainly ignorable `data-search-exclude` element
+    removed (see the module's docstring); `html` itself if there is none."""
+    parts: list[str] = []
+    done = 0
+    at = html.find(ATTRIBUTE)
+    while at >= 0:
+        lt = html.rfind("<", done, at)
+        start = _TAG.match(html, lt) if lt >= 0 else None
+        end = None
+        if (start is not None and start.end() > at and not start[1]
+                and start[2].lower() not in VOID | _REFUSED and _excludes(start[3])):
+            end = _element_end(html, start)
+        if end is None:
+            at = html.find(ATTRIBUTE, at + len(ATTRIBUTE))
+            continue
+        close = html.rfind("</", start.end(), end)
+        parts += [html[done:start.end()], html[close:end]]
+        done = end
+        at = html.find(ATTRIBUTE, done)
+    if not parts:
+        return html
+    parts.append(html[done:])
+    return "".join(parts)
+
+
+# What the search plugin removes from a page's content after indexing it (its own pattern).
+PLUGIN_REMOVES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+
+
+def restored(current: str, full: str, shorter: str) -> str | None:
+    """The page's content as the long way leaves it: `full`, changed as the plugins between
+    for_search() and now changed `shorter` into `current` (nothing, or the search plugin's
+    removal of its attributes); None if they did something else."""
+    if current == shorter:
+        return full
+    if current == PLUGIN_REMOVES.sub("", shorter):
+        return PLUGIN_REMOVES.sub("", full)
+    return None
