@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
-import re
 import sys
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from mkdocs.utils import clean_directory, get_build_date
 from petakla import rawblocks, searchinput
 from petakla.config import load_config
 from petakla.csp import add_csp, tile_origin
-from petakla.pages import HtmlOnly
+from petakla.pages import HtmlOnly, html_ids
 from petakla.preview import inputs, inputs_key, keep_compiled_templates, preview_of
 from petakla.rebuild import Interrupted, tracked
 from petakla.site import (
@@ -31,8 +30,6 @@ from petakla.site import (
     site_description,
     with_error_banner,
 )
-
-_ID = re.compile(r'\bid="([^"]+)"')
 
 
 class _HtmlPage(Page):
@@ -50,7 +47,7 @@ class _HtmlPage(Page):
     def render(self, config, files) -> None:
         self.content = self.markdown
         self.toc = get_toc([])
-        self.present_anchor_ids = set(_ID.findall(self.content))
+        self.present_anchor_ids = set(html_ids(self.content))
         self.links_to_anchors = {}
 
 

@@ -76,6 +76,26 @@ class HtmlOnly(str):
         return text
 
 
+_ID_ATTR = re.compile(r'id="([^"]+)"')
+
+
+def html_ids(html: str) -> list[str]:
+    """What `re.findall(r'\\bid="([^"]+)"', html)` finds (the anchors of an HtmlOnly page), in
+    a fraction of the time: a literal first lets the regex engine skip ahead, where a leading
+    `\\b` made it try every position (0.2 ms of each facility page's build)."""
+    found: list[str] = []
+    pos = 0
+    while (m := _ID_ATTR.search(html, pos)) is not None:
+        start = m.start()
+        before = html[start - 1] if start else ""
+        if before and (before.isalnum() or before == "_"):  # no word boundary: not a match
+            pos = start + 1
+            continue
+        found.append(m[1])
+        pos = m.end()
+    return found
+
+
 NOT_IN_SEARCH = {"search": {"exclude": True}}
 
 

@@ -25,7 +25,8 @@ VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "l
                   "param", "source", "track", "wbr"})
 _REFUSED = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "script", "style", "object",
                       "textarea", "title"})
-_TAG = re.compile(r"""<(/?)([a-zA-Z][^\s/>]*)((?:[^<>"']|"[^"]*"|'[^']*')*)>""")
+# a tag: its "/", name and attributes (possessive: nothing to backtrack into)
+_TAG = re.compile(r"""<(/?)([a-zA-Z][^\s/>]*+)((?:[^<>"']++|"[^"]*+"|'[^']*+')*+)>""")
 _ATTR = r"""\s+([^\s/=>"'<]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?"""
 _ATTRS = re.compile(rf"(?:{_ATTR})*\s*")  # a start tag's attributes, nothing else
 _NAMES = re.compile(_ATTR)
@@ -44,26 +45,24 @@ def _element_end(html: str, start: re.Match) -> int | None:
     """Where the element opened by `start` ends (after its end tag), or None if its inside
     is not plainly ignored by the search plugin."""
     name = start[2].lower()
+    close = re.compile(rf"</{re.escape(name)}\s*>", re.IGNORECASE).search(html, start.end())
+    if close is None:
+        return None
+    inner = html[start.end():close.start()]
+    tags = _TAG.findall(inner)  # one pass in C; the loop below only looks at names
+    if len(tags) != inner.count("<"):
+        return None  # a comment, a declaration, or a '<' that is not a tag
     stack: list[str] = []
-    pos = start.end()
-    while True:
-        lt = html.find("<", pos)
-        if lt < 0:
-            return None
-        tag = _TAG.match(html, lt)
-        if tag is None:
-            return None  # a comment, a declaration, or a '<' that is not a tag
-        inner, closing = tag[2].lower(), tag[1] == "/"
-        if inner == name or inner in _REFUSED:
-            if closing and inner == name and not stack and not tag[3].strip():
-                return tag.end()
+    for closing, tag, rest in tags:
+        tag = tag.lower()
+        if tag == name or tag in _REFUSED:
             return None
         if closing:
-            if tag[3].strip() or not stack or stack.pop() != inner:
+            if rest.strip() or not stack or stack.pop() != tag:
                 return None
-        elif inner not in VOID and not tag[3].rstrip().endswith("/"):
-            stack.append(inner)
-        pos = tag.end()
+        elif tag not in VOID and not rest.rstrip().endswith("/"):
+            stack.append(tag)
+    return None if stack else close.end()
 
 
 def for_search(html: str) -> str:

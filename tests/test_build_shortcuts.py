@@ -12,6 +12,8 @@ from pathlib import Path
 
 import markdown
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from mkdocs.config import load_config as mkdocs_config
 from mkdocs.utils.meta import get_data
 
@@ -186,6 +188,15 @@ def test_search_input_gives_the_search_plugin_the_same_index(html, emptied):
     shorter = for_search(html)
     assert (shorter != html) == emptied
     assert _index(shorter) == _index(html)
+
+
+@given(st.text(alphabet='id="x_é -<>', max_size=40))
+def test_html_ids_finds_what_the_word_boundary_regex_finds(text):
+    import re
+
+    from petakla.pages import html_ids
+
+    assert html_ids(text) == re.findall(r'\bid="([^"]+)"', text)
 
 
 def test_raw_html_blocks_keep_the_anchors_mkdocs_collects():
