@@ -7,7 +7,7 @@
 (function () {
   "use strict";
 
-  var CHUNK = 100;
+  var CHUNK = 50;
 
   function json(url) {
     return fetch(url).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
@@ -25,23 +25,27 @@
     }
 
     // The list is sorted already (form_data.py): no collation work in the browser. Options
-    // are added a few hundred per task, so that a long list never holds the page up; the
-    // promise resolves when all are there.
+    // are added CHUNK per task, each task also computing their style (which Chromium does for
+    // every option of a select, and which else piles up into one long recalculation: 80 ms at
+    // 1,000 records), so that a long list never holds the page up. The promise resolves when
+    // all are there.
     function fillSelect(select) {
       return new Promise(function (resolve) {
         var i = 0;
-        (function step() {
-          var options = document.createDocumentFragment();
+        function step() {
+          var options = document.createDocumentFragment(), o = null;
           rows.slice(i, i + CHUNK).forEach(function (r) {
-            var o = document.createElement("option");
+            o = document.createElement("option");
             o.value = r[0];
             o.textContent = r[1] + " — " + r[2];
             options.appendChild(o);
           });
           select.appendChild(options);
+          if (o) void window.getComputedStyle(o).color;  // this chunk's style, now
           i += CHUNK;
           if (i < rows.length) setTimeout(step, 0); else resolve();
-        })();
+        }
+        setTimeout(step, 0);
       });
     }
 
