@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
+import shutil
 import sys
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from mkdocs.utils import clean_directory, get_build_date
 from petakla import rawblocks, searchinput
 from petakla.config import load_config
 from petakla.csp import add_csp, tile_origin
+from petakla.form import FORM_ORIGINALS
 from petakla.pages import HtmlOnly, html_ids
 from petakla.preview import inputs, inputs_key, keep_compiled_templates, preview_of
 from petakla.rebuild import Interrupted, tracked
@@ -149,6 +151,8 @@ def on_files(files: Files, config) -> Files:
             if state.full:
                 for f in files:  # hand-written pages and theme files too
                     f.is_modified = _true
+            elif state.quick and state.same_pages:  # the same pages: the same sitemap and 404
+                config.theme.static_templates.difference_update({"sitemap.xml", "404.html"})
     else:
         try:
             generated = generate(project, site_url=config.site_url or "")
@@ -156,14 +160,21 @@ def on_files(files: Files, config) -> Files:
             raise PluginError(f"data fasilitas bermasalah:\n{exc}") from None
     made: dict[str, tuple] = {}
     last = _made.get(config.config_file_path, {}) if state is not None else {}
+    today = get_build_date()
     for uri, content in sorted(generated.items()):
         # Facility pages are reached from lists and the map, never through the site navigation
         # (thousands of nav entries make Material's build minutes long).
         inclusion = (InclusionLevel.NOT_IN_NAV if uri.endswith(".md") and uri.count("/") >= 1
                      and not uri.endswith("/index.md") else InclusionLevel.UNDEFINED)
+        if state is not None and not uri.endswith(".md"):
+            # the preview writes these itself, whole (MkDocs writes a text file in place)
+            if state.is_modified(uri):
+                _write(Path(config.site_dir) / uri, content)
+            if uri.startswith(_PER_RECORD):  # no page links to them: MkDocs need not know
+                continue
         if state is not None and (not uri.endswith(".md")
                                   or inclusion is InclusionLevel.NOT_IN_NAV):
-            kept = _kept_file(last.get(uri), content, state.is_modified(uri))
+            kept = _kept_file(last.get(uri), content, state.is_modified(uri), today)
             if kept is not None:
                 if uri in files.src_uris:
                     files.remove(files.get_file_from_path(uri))
@@ -178,7 +189,7 @@ def on_files(files: Files, config) -> Files:
             files.remove(files.get_file_from_path(uri))
         files.append(f)
         if state is not None:
-            f.is_modified = _true if state.is_modified(uri) else _false
+            f.is_modified = _true if state.is_modified(uri) and uri.endswith(".md") else _false
         if isinstance(content, HtmlOnly):
             _HtmlPage(None, f, config)  # becomes f.page; MkDocs then makes no Page of its own
         made[uri] = (content, f)
@@ -188,9 +199,23 @@ def on_files(files: Files, config) -> Files:
 
 
 _made: dict[str, dict[str, tuple]] = {}  # config file -> site path -> (content, File), serve
+# Per-record files (posters, the form's copies of the records): 20,000 of the 30,000 generated
+# files at 10,000 facilities, which MkDocs' every loop over its files would go through.
+_PER_RECORD = (f"{FORM_ORIGINALS}/", "fasilitas/")
 
 
-def _kept_file(last: tuple | None, content, modified: bool) -> File | None:
+def _write(target: Path, content) -> None:
+    """A generated file written beside and renamed over the served one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    part = target.with_name(f".{target.name}.part")
+    if isinstance(content, Path):
+        shutil.copyfile(content, part)
+    else:
+        part.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    os.replace(part, target)
+
+
+def _kept_file(last: tuple | None, content, modified: bool, today: str) -> File | None:
     """The last build's File (and page) of an unchanged generated file outside the navigation:
     at 10,000 facilities making 30,000 File and 10,000 Page objects anew took seconds of every
     preview rebuild."""
@@ -200,7 +225,7 @@ def _kept_file(last: tuple | None, content, modified: bool) -> File | None:
     f = last[1]
     f.is_modified = _false
     if f.page is not None:
-        f.page.update_date = get_build_date()
+        f.page.update_date = today
     return f
 
 

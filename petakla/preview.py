@@ -117,6 +117,7 @@ class Preview:
     pending: set[str] = field(default_factory=set)  # written by an interrupted build
     staged: tuple = ()  # (digests, contents) of this build, kept by commit()
     quick: bool = False  # this build is a quick pass (only the saved records' own files)
+    same_pages: bool = False  # a quick pass that adds or removes no file
     want_quick: bool = False  # the next build may be a quick pass (petakla.rebuild)
     behind: bool = False  # a quick pass was served: the catch-up pass is due
     interrupt: Callable[[], bool] = lambda: False  # a newer save waits: stop a catch-up
@@ -174,6 +175,7 @@ class Preview:
             if self.built.get(uri) != d:
                 self.changed.add(uri)
         self.removed = set(gone) & set(self.built)
+        self.same_pages = not self.removed and made.keys() <= self.built.keys()
         self.staged = (digests, generated, facilities)
         return generated
 
@@ -203,26 +205,44 @@ def preview_of(project: Path) -> Preview:
 
 
 class Background:
-    """Files no page needs (downloads, the report's workbook) made after a preview build, in
-    a thread, and written into the served folder: the edited page is served without waiting
-    for them. A newer build stops an older one's writing (`stop()`, before MkDocs writes)."""
+    """Files no page needs (downloads, the report's workbook) made after a preview build and
+    written into the served folder: the edited page is served without waiting for them. They
+    are made by a forked process (a thread where processes cannot be forked): at 10,000
+    facilities a thread held the interpreter for seconds while the next save was rebuilt. A
+    newer build stops an older one's (`stop()`, before MkDocs writes)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.generation = 0
         self.thread: threading.Thread | None = None
+        self.proc = None
 
     def stop(self) -> None:
         with self.lock:
             self.generation += 1
+        if self.proc is not None:
+            if self.proc.is_alive():
+                self.proc.kill()
+            self.proc.join()
+            self.proc = None
 
     def start(self, tasks: list[Callable[[], dict]], finish: Callable[[str, object], object],
               site_dir: Path) -> None:
+        from .parallel import can_fork
+
+        self.stop()
         with self.lock:
-            self.generation += 1
             mine = self.generation
-        self.thread = threading.Thread(target=self._run, args=(tasks, finish, site_dir, mine),
-                                       daemon=True, name="petakla-preview-side-files")
+        args = (tasks, finish, site_dir, mine)
+        if can_fork():
+            import multiprocessing as mp
+
+            self.proc = mp.get_context("fork").Process(target=self._run, args=args, daemon=True,
+                                                       name="petakla-preview-side-files")
+            self.proc.start()
+            return
+        self.thread = threading.Thread(target=self._run, args=args, daemon=True,
+                                       name="petakla-preview-side-files")
         self.thread.start()
 
     def _run(self, tasks, finish, site_dir: Path, mine: int) -> None:
@@ -243,6 +263,8 @@ class Background:
                     os.replace(part, target)
 
     def join(self, timeout: float | None = None) -> None:
+        if self.proc is not None:
+            self.proc.join(timeout)
         if self.thread is not None:
             self.thread.join(timeout)
 

@@ -18,6 +18,7 @@ import contextlib
 import os
 import pickle
 import select
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from .pipeline import CheckResult
 from .preview import Preview
 
 QUICK_MAX = 20  # saved records: more (a branch switched, a folder copied) is one normal build
+CHILD_MAX_S = 600  # a catch-up child that takes longer is killed (and its work done here)
 
 
 class Interrupted(Exception):
@@ -82,6 +84,7 @@ class _Child:
         if pid == 0:  # the child: make, compare, send, leave without the parent's cleanup
             status = 1
             try:
+                os.close(read)  # else a write to a gone parent would wait for ever
                 files = make()
                 differ = {}
                 for uri, content in files.items():
@@ -100,19 +103,27 @@ class _Child:
         self.pid, self.fd = pid, read
 
     def result(self, interrupt: Callable[[], bool]) -> tuple[list, dict] | None:
+        """The child's answer; None if it failed or took more than CHILD_MAX_S (it is then
+        made here: a forked child of this threaded server could, rarely, hang on a lock)."""
         chunks = []
+        deadline = time.monotonic() + CHILD_MAX_S
         try:
             while True:
                 ready, _, _ = select.select([self.fd], [], [], 0.05)
                 if not ready:
                     if interrupt():
-                        self.kill()
                         raise Interrupted
+                    if time.monotonic() > deadline:
+                        self.kill()
+                        break
                     continue
                 chunk = os.read(self.fd, 1 << 20)
                 if not chunk:
                     break
                 chunks.append(chunk)
+        except BaseException:  # interrupted, or the server stops
+            self.kill()
+            raise
         finally:
             if self.pid:
                 _, status = os.waitpid(self.pid, 0)
@@ -120,7 +131,7 @@ class _Child:
                 os.close(self.fd)
             else:
                 status = 1
-        if status != 0:
+        if status != 0 or not chunks:
             return None
         return pickle.loads(b"".join(chunks))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import tempfile
 import time
 from os.path import isfile, join
@@ -135,6 +136,9 @@ def serve(config_file: str, dev_addr: str) -> None:
         return None
 
     server.error_handler = error_page
+    # `kill` (as a benchmark or a test stops it) ends it like Ctrl-C: the temporary folder is
+    # removed and the preview's own processes are stopped
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         builder(config)
         server.watch(config.docs_dir)
@@ -144,10 +148,15 @@ def serve(config_file: str, dev_addr: str) -> None:
             server.watch(item)
         try:
             server.serve()
-        except KeyboardInterrupt:
-            log.info("Shutting down...")
         finally:
             server.shutdown()
+    except KeyboardInterrupt:
+        log.info("Shutting down...")
     finally:
+        state.background.stop()
         config.plugins.on_shutdown()
         shutil.rmtree(site_dir, ignore_errors=True)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
