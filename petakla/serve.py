@@ -122,8 +122,17 @@ def serve(config_file: str, dev_addr: str) -> None:
 
         if server is None:
             rebuild(once, state, lambda: False)
-        else:
-            rebuild(once, state, server.changes_waiting, server.publish)
+            return
+        started = time.monotonic()
+
+        def publish() -> None:
+            server.publish()
+            if state.behind:  # after the quick pass, for the editor
+                log.info(f"[{time.strftime('%H:%M:%S')}] Halaman yang disimpan sudah tampil "
+                         f"({time.monotonic() - started:.1f} s); daftar, angka dan unduhan "
+                         "menyusul.")
+
+        rebuild(once, state, server.changes_waiting, publish)
 
     server = _Server(builder=builder, host=host, port=port, root=site_dir,
                      mount_path=mount_path)
