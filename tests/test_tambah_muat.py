@@ -132,3 +132,28 @@ def test_a_chosen_record_fetches_its_one_part(page, site_url, fixture_site, monk
     frame.select_option("#f-ubah", "")
     assert frame.locator("#f-nama").input_value() == ""
     assert frame.locator("#f-id").get_attribute("readonly") is None
+
+
+def test_axe_finds_nothing_once_the_map_has_started(page, site_url):
+    """The map is no longer there when the page loads, so axe-core also runs on the started
+    map, its marker placed by a tap, as an editor meets it."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    frame = open_form(page, site_url)
+    frame.locator("#pk-peta-mulai").click()
+    frame.locator("html[data-pk-peta]").wait_for(state="attached")
+    slot = frame.locator("#pk-peta-slot .leaflet-container")
+    box = slot.bounding_box()
+    slot.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
+    assert frame.locator(".pk-titik").count() == 1 and frame.locator("#f-lat").input_value()
+    script = Axe().axe_script
+    for each in page.frames:  # the page and, inside it, the form's document
+        each.evaluate(script)
+    response = page.evaluate("axe.run(document)")
+    found = [(v["id"], [n["target"] for n in v["nodes"]]) for v in response["violations"]]
+    assert found == []
+    # axe did look at the map: its zoom buttons and marker passed rules there.
+    seen = {n["target"][-1] for r in response["passes"] for n in r["nodes"]}
+    assert any("leaflet-control-zoom-in" in t for t in seen), seen
+    assert ".leaflet-marker-icon" in seen, seen
+    page.context.recorder.assert_clean()
