@@ -67,6 +67,7 @@ def open_with(page: Page, site_url: str, files: dict[str, str], texts: dict[str,
 
 
 def choose(frame: Frame, ident: str) -> str:
+    frame.focus("#f-ubah")  # an editor reaches for it: its options are added then
     frame.select_option("#f-ubah", ident)
     frame.locator(f"#pk-form[data-pk-asli='{ident}']").wait_for(state="attached", timeout=10_000)
     return frame.locator("#pk-yaml").input_value()

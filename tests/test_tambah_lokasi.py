@@ -137,6 +137,7 @@ def test_a_protected_category_hides_and_drops_them(page, site_url):
 
 def test_an_edit_shows_keeps_and_changes_them_line_by_line(page, site_url, fixture_site):
     frame = open_form(page, site_url)
+    frame.focus("#f-ubah")  # an editor reaches for it: its options are added then
     frame.select_option("#f-ubah", MAWAR_ID)
     frame.locator(f"#pk-form[data-pk-asli='{MAWAR_ID}']").wait_for(state="attached")
     original = (fixture_site.root / "facilities" / f"{MAWAR_ID}.yml").read_text(encoding="utf-8")

@@ -26,6 +26,7 @@ def requests_of(page: Page) -> list[str]:
 
 
 def test_opening_reads_the_list_only_and_starts_no_map(page, site_url, fixture_site):
+    """Also no option per record in the Ubah list until the editor reaches for it."""
     seen = requests_of(page)
     frame = open_form(page, site_url)
     page.wait_for_timeout(500)  # anything started by the load would have started by now
@@ -35,7 +36,11 @@ def test_opening_reads_the_list_only_and_starts_no_map(page, site_url, fixture_s
     assert frame.locator("#pk-peta-mulai").is_visible()
     assert any(u.endswith("/tambah/daftar.json") for u in seen)
     assert not [u for u in seen if "/tambah/data/" in u or "/tambah/asli/" in u]
-    # The "Ubah" list is complete, in the list file's order (by name).
+    # The "Ubah" list gets its options when the editor reaches for it: then complete, in the
+    # list file's order (by name).
+    assert frame.locator("#f-ubah option").count() == 1  # "— Data baru —"
+    assert frame.locator("#f-ubah").is_enabled()
+    frame.locator("#f-ubah").focus()
     index = json.loads((fixture_site.site / form_data.FORM_INDEX).read_text(encoding="utf-8"))
     values = frame.eval_on_selector_all("#f-ubah option", "os => os.map(o => o.value)")
     assert values == [""] + [row[0] for row in index]
@@ -102,6 +107,7 @@ def test_a_chosen_record_fetches_its_one_part(page, site_url, fixture_site, monk
     frame = open_form(page, site_url)
 
     def choose(ident: str) -> None:
+        frame.focus("#f-ubah")  # an editor reaches for it: its options are added then
         frame.select_option("#f-ubah", ident)
         frame.locator(f"#pk-form[data-pk-asli='{ident}']").wait_for(state="attached")
         nama = next(row[1] for row in index if row[0] == ident)
@@ -118,6 +124,7 @@ def test_a_chosen_record_fetches_its_one_part(page, site_url, fixture_site, monk
     assert parts_fetched() == ["0.json"]
     # A part that cannot be read: the form says so, keeps the record it showed, and a second
     # choice tries again.
+    frame.focus("#f-ubah")  # an editor reaches for it: its options are added then
     frame.select_option("#f-ubah", in_part[1][0])
     frame.wait_for_function("() => document.getElementById('pk-ubah-status').textContent"
                             ".includes('tidak dapat dimuat')")
@@ -129,6 +136,7 @@ def test_a_chosen_record_fetches_its_one_part(page, site_url, fixture_site, monk
     assert parts_fetched() == ["0.json", "1.json", "1.json"]
     assert frame.locator("#pk-ubah-status").inner_text() == ""
     # "— Data baru —" empties the form again.
+    frame.focus("#f-ubah")  # an editor reaches for it: its options are added then
     frame.select_option("#f-ubah", "")
     assert frame.locator("#f-nama").input_value() == ""
     assert frame.locator("#f-id").get_attribute("readonly") is None

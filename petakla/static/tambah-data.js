@@ -7,8 +7,6 @@
 (function () {
   "use strict";
 
-  var CHUNK = 50;
-
   function json(url) {
     return fetch(url).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
   }
@@ -24,29 +22,28 @@
       });
     }
 
-    // The list is sorted already (form_data.py): no collation work in the browser. Options
-    // are added CHUNK per task, each task also computing their style (which Chromium does for
-    // every option of a select, and which else piles up into one long recalculation: 80 ms at
-    // 1,000 records), so that a long list never holds the page up. The promise resolves when
-    // all are there.
+    // The list is sorted already (form_data.py): no collation work in the browser. The
+    // options are added when the editor first reaches for the select (a tap, a key, focus):
+    // Chromium computes the style of every option of a <select>, about 80 ms for a thousand
+    // on this machine under load, which would otherwise fall in the page's load.
+    var USE = ["focus", "pointerdown", "mousedown", "touchstart", "keydown"];
     function fillSelect(select) {
-      return new Promise(function (resolve) {
-        var i = 0;
-        function step() {
-          var options = document.createDocumentFragment(), o = null;
-          rows.slice(i, i + CHUNK).forEach(function (r) {
-            o = document.createElement("option");
-            o.value = r[0];
-            o.textContent = r[1] + " — " + r[2];
-            options.appendChild(o);
-          });
-          select.appendChild(options);
-          if (o) void window.getComputedStyle(o).color;  // this chunk's style, now
-          i += CHUNK;
-          if (i < rows.length) setTimeout(step, 0); else resolve();
-        }
-        setTimeout(step, 0);
-      });
+      var filled = false;
+      function fill() {
+        if (filled) return;
+        filled = true;
+        USE.forEach(function (name) { select.removeEventListener(name, fill, true); });
+        var options = document.createDocumentFragment();
+        rows.forEach(function (r) {
+          var o = document.createElement("option");
+          o.value = r[0];
+          o.textContent = r[1] + " — " + r[2];
+          options.appendChild(o);
+        });
+        select.appendChild(options);
+      }
+      USE.forEach(function (name) { select.addEventListener(name, fill, true); });
+      return fill;
     }
 
     function exists(id) { return Object.prototype.hasOwnProperty.call(byId, id); }

@@ -328,8 +328,7 @@
       peta.setPoints(loaded[1]);
       $("f-status").value = "aktif";
       update();
-      return data.fillSelect($("f-ubah"));
-    }).then(function () {
+      data.fillSelect($("f-ubah"));
       $("f-ubah").disabled = false;
       document.documentElement.setAttribute("data-pk-ready", "1");
     }, function () {
