@@ -7,6 +7,18 @@
 
     .venv/bin/python benchmarks/lighthouse.py --out benchmarks/results/lighthouse-latest.json
 
+For work on one page (the default above is the committed run; these never write it unless
+--out says so):
+
+    .venv/bin/python benchmarks/lighthouse.py --sites 1000 --pages peta,cakupan --runs 3 \
+        --reports /tmp/lh --out /tmp/lh/summary.json
+
+--sites takes real, 1000 (any number: that many synthetic facilities) and material; --pages
+the template names of pages_of() (beranda, peta, fasilitas, kecamatan, kategori, cakupan,
+tambah); --runs repeats each page (interleaved, so a before/after pair sees the same load) and
+prints medians; --reports keeps every Lighthouse JSON there (main-thread breakdown, long
+tasks; with --trace also the trace); --site-dir serves an already built site/ folder instead of building one.
+
 Each site is served on 127.0.0.1 with gzip, as GitHub Pages serves it. Lighthouse comes from
 npm into benchmarks/lighthouse/node_modules (installed on first use from package.json and
 package-lock.json, never globally) and drives Debian's chromium (CHROME_PATH). The tile
@@ -166,8 +178,10 @@ def pages_of(site: Path) -> dict[str, str]:
 # ---- Lighthouse -------------------------------------------------------------------------------
 
 
-def lighthouse(url: str, out: Path) -> dict:
+def lighthouse(url: str, out: Path, assets: bool = False) -> dict:
+    """One Lighthouse run; `assets` also keeps its trace and DevTools log beside `out`."""
     cmd = [str(LH_BIN), url, "--output=json", f"--output-path={out}", "--quiet",
+           *(["--save-assets"] if assets else []),
            f"--only-categories={','.join(CATEGORIES)}",
            "--blocked-url-patterns=*tile.openstreetmap.org*",
            "--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run"]
@@ -190,15 +204,46 @@ def lighthouse(url: str, out: Path) -> dict:
 
 
 def table(results: dict) -> str:
-    head = ("| site | page | performance | accessibility | best practices | SEO |\n"
-            "| --- | --- | ---: | ---: | ---: | ---: |")
+    head = ("| site | page | performance | accessibility | best practices | SEO | TBT ms |\n"
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: |")
     rows = []
     for site, pages in results.items():
         for page, r in pages.items():
             s = r.get("scores")
             cells = [str(s[c]) if s and s[c] is not None else "ERR" for c in CATEGORIES]
+            tbt = (r.get("metrics") or {}).get("total-blocking-time")
+            cells.append(f"{tbt:.0f}" if tbt is not None else "ERR")
+            if r.get("runs"):
+                cells[-1] += " (runs: " + ", ".join(
+                    f"{x['performance']}/{x['total-blocking-time']:.0f}" for x in r["runs"]) + ")"
             rows.append(f"| {site} | {page} | " + " | ".join(cells) + " |")
     return head + "\n" + "\n".join(rows)
+
+
+def median_result(runs: list[dict]) -> dict:
+    """One page's runs: the run of median performance, with every run's scores and metrics."""
+    ok = [r for r in runs if "scores" in r]
+    if not ok:
+        return runs[0]
+    ok.sort(key=lambda r: r["scores"]["performance"] or 0)
+    out = dict(ok[len(ok) // 2])
+    out["runs"] = [{"performance": r["scores"]["performance"], **r["metrics"]} for r in ok]
+    return out
+
+
+def build_sites(args: argparse.Namespace, work: Path) -> dict[str, Path]:
+    sites: dict[str, Path] = {}
+    for which in args.sites.split(","):
+        if args.site_dir is not None:
+            sites[which] = args.site_dir
+        elif which == "real":
+            sites["nyata"] = build(real_project(work))
+        elif which == "material":
+            sites["Material tanpa ubahan"] = material_site(work)
+        else:
+            n = int(which)
+            sites[f"sintetis {n}"] = build(synthetic_project(work, n, args.seed))
+    return sites
 
 
 def main() -> int:
@@ -207,27 +252,48 @@ def main() -> int:
     ap.add_argument("--synthetic", type=int, default=SYNTHETIC_N)
     ap.add_argument("--seed", type=int, default=20240623)
     ap.add_argument("--keep", action="store_true", help="keep the temporary sites")
+    ap.add_argument("--sites", default=None,
+                    help="comma-separated: real, material, or a number of synthetic facilities "
+                         "(default: real, the --synthetic size, material)")
+    ap.add_argument("--pages", default="",
+                    help="comma-separated templates (beranda, peta, fasilitas, kecamatan, "
+                         "kategori, cakupan, tambah); default: all")
+    ap.add_argument("--runs", type=int, default=1, help="runs of each page, interleaved")
+    ap.add_argument("--reports", type=Path, default=None, help="keep every Lighthouse JSON here")
+    ap.add_argument("--trace", action="store_true",
+                    help="with --reports: also keep each run's trace (Lighthouse --save-assets)")
+    ap.add_argument("--site-dir", type=Path, default=None,
+                    help="serve this built site/ instead of building (with one --sites name)")
     args = ap.parse_args()
+    args.sites = args.sites or f"real,{args.synthetic},material"
     version = ensure_lighthouse()
     work = Path(tempfile.mkdtemp(prefix="petakla-lh-"))
+    reports = args.reports or work
+    reports.mkdir(parents=True, exist_ok=True)
+    wanted = [p for p in args.pages.split(",") if p]
     results: dict[str, dict] = {}
     info = {"lighthouse": version, "chrome": CHROME, "preset": "mobile (Lighthouse default)",
             "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "loadavg_before": os.getloadavg(), "cpus": os.cpu_count()}
     try:
-        log("building: real records, synthetic, Material baseline")
-        sites = {"nyata": build(real_project(work)),
-                 f"sintetis {args.synthetic}": build(synthetic_project(work, args.synthetic, args.seed)),
-                 "Material tanpa ubahan": material_site(work)}
+        log(f"building: {args.sites}")
+        sites = build_sites(args, work)
         info["loadavg_after_builds"] = os.getloadavg()
         for name, site in sites.items():
             pages = {"halaman": ""} if name.startswith("Material") else pages_of(site)
-            results[name] = {}
+            if wanted and not name.startswith("Material"):
+                pages = {k: v for k, v in pages.items() if k in wanted}
+            runs: dict[str, list[dict]] = {f"/{path}": [] for path in pages.values()}
             with serve(site) as base:
-                for page, path in pages.items():
-                    log(f"lighthouse: {name} {page} /{path}")
-                    report = work / f"lh-{len(results)}-{page}.json"
-                    results[name][f"/{path}"] = lighthouse(base + path, report)
+                for i in range(args.runs):
+                    for page, path in pages.items():
+                        log(f"lighthouse: {name} {page} /{path} (run {i + 1}, "
+                            f"load {os.getloadavg()[0]:.1f})")
+                        slug = name.split()[-1].lower()
+                        report = reports / f"lh-{slug}-{page}-{i + 1}.json"
+                        runs[f"/{path}"].append(lighthouse(base + path, report, args.trace))
+            results[name] = {path: median_result(r) if args.runs > 1 else r[0]
+                             for path, r in runs.items()}
         info["loadavg_after"] = os.getloadavg()
         info["finished"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     finally:

@@ -33,12 +33,21 @@
 
   function pageUrl(opts, f) { return opts.base + "fasilitas/" + encodeURIComponent(f.id) + "/"; }
 
+  // One collator for every sort by name: String.localeCompare with a locale builds one per
+  // call (the kelurahan list's sort alone was a tenth of the panel's start-up).
+  var COLLATOR = window.Intl && Intl.Collator ? new Intl.Collator("id") : null;
+  function compareNames(a, b) {
+    return COLLATOR ? COLLATOR.compare(a || "", b || "") : (a || "").localeCompare(b || "", "id");
+  }
+  // fn() in a task of its own: the panel is made in a few short tasks, not one long one.
+  function later(fn) { setTimeout(fn, 0); }
+
   // Every kelurahan, grouped by kecamatan, both alphabetical; one without a point is listed
   // but cannot be chosen (it says why).
   function kelurahanSelect(opts, chosen) {
     var sel = el("select");
     sel.appendChild(option("", "— pilih kelurahan —"));
-    var byName = function (a, b) { return a.nama.localeCompare(b.nama, "id"); };
+    var byName = function (a, b) { return compareNames(a.nama, b.nama); };
     opts.kecamatan.slice().sort(byName).forEach(function (k) {
       var group = el("optgroup", { label: "Kecamatan " + k.nama });
       k.kelurahan.slice().sort(byName).forEach(function (x) {
@@ -78,9 +87,11 @@
     });
     app.markChips = function () {
       chips.forEach(function (b) {
-        var on = b.getAttribute("data-kategori") === app.state.kategori;
+        var slug = b.getAttribute("data-kategori"), on = slug === app.state.kategori;
         b.setAttribute("aria-pressed", String(on));
-        if (on && b.offsetLeft + b.offsetWidth > row.clientWidth) row.scrollLeft = b.offsetLeft - 8;
+        // a chosen chip out of sight scrolls into the row ("Semua", the first, never is;
+        // measuring it would force a layout of the whole document while the map starts)
+        if (on && slug && b.offsetLeft + b.offsetWidth > row.clientWidth) row.scrollLeft = b.offsetLeft - 8;
       });
     };
     app.markChips();
@@ -89,7 +100,7 @@
 
   // ---- the panel -------------------------------------------------------------------------
 
-  function buildPanel(app) {
+  function buildPanel(app, ready) {
     var opts = app.opts, state = app.state, map = app.map;
     var panel = el("section", { "class": "pk-panel", id: "pk-panel",
                                 "aria-label": "Filter, pencarian dan daftar fasilitas" });
@@ -105,23 +116,11 @@
     var body = el("div", { "class": "pk-panel-isi", id: "pk-panel-isi" });
     [handle, help, count, card, body].forEach(function (n) { panel.appendChild(n); });
 
-    var search = el("input", { type: "search", autocomplete: "off", enterkeyhint: "search",
-                               placeholder: "mis. laktasi, taman, buku, puskesmas, kelurahan…" });
-    search.value = state.q || "";
-    body.appendChild(labelled("pk-cari", "Cari fasilitas", search));
-
-    // Dekat saya: the browser's position (after the user agrees), or a kelurahan's point.
-    var near = el("div", { "class": "pk-dekat", role: "group", "aria-labelledby": "pk-dekat-judul" });
-    near.appendChild(el("h2", { id: "pk-dekat-judul" }, "Terdekat dari…"));
-    var locate = el("button", { type: "button", "class": "pk-tombol" }, "Gunakan lokasi saya");
-    near.appendChild(locate);
-    var from = kelurahanSelect(opts, findKelurahan(opts, state.dari) ? state.dari : "");
-    near.appendChild(labelled("pk-dari", "Dari kelurahan", from));
-    body.appendChild(near);
-
+    // The body (search, "terdekat dari", the list, the filters) is filled in by later tasks
+    // (see the end of this function); hidden at the smallest height, it is not needed at once.
     var list = el("ol", { "class": "pk-hasil", id: "pk-hasil", "aria-label": "Daftar fasilitas" });
     body.appendChild(list);
-    body.appendChild(buildFilters(app));
+    var search = null, from = null;
 
     // -- heights: kecil (count and card), setengah, penuh; the map's box follows ----------
     var height = "kecil";
@@ -132,12 +131,14 @@
       root.setProperty("--pk-bawah", phone ? panel.offsetHeight + "px" : "0px");
       map.invalidateSize({ pan: false });
     }
-    app.setHeight = function (h) {
+    // `settle`: leave the measuring to the ResizeObserver (after the browser's own layout)
+    // rather than forcing a layout now; used while the page starts.
+    app.setHeight = function (h, settle) {
       height = h;
       panel.setAttribute("data-tinggi", h);
       handle.setAttribute("aria-expanded", String(h !== "kecil"));
       app.panelOpen = h !== "kecil";
-      layout();
+      if (!settle || !window.ResizeObserver) layout();
       app.showList();
     };
     function step(d) {
@@ -168,19 +169,35 @@
     PHONE.addEventListener("change", layout);
     window.addEventListener("resize", layout);
 
-    // -- events -----------------------------------------------------------------------------
-    var timer = null;
-    search.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(function () { app.update({ q: search.value.trim() }); }, 150);
-    });
-    search.addEventListener("keydown", function (e) { if (e.key === "Enter") search.blur(); });
-    locate.addEventListener("click", function () { app.locate(); });
-    from.addEventListener("change", function () {
-      var x = findKelurahan(opts, from.value);
-      if (x) fromKelurahan(x);
-      else { app.clearOrigin(); app.apply(); }
-    });
+    // -- search and "terdekat dari…" (made by a later task) --------------------------------
+    function buildSearch() {
+      search = el("input", { type: "search", autocomplete: "off", enterkeyhint: "search",
+                             placeholder: "mis. laktasi, taman, buku, puskesmas, kelurahan…" });
+      search.value = state.q || "";
+      body.insertBefore(labelled("pk-cari", "Cari fasilitas", search), list);
+
+      // Dekat saya: the browser's position (after the user agrees), or a kelurahan's point.
+      var near = el("div", { "class": "pk-dekat", role: "group", "aria-labelledby": "pk-dekat-judul" });
+      near.appendChild(el("h2", { id: "pk-dekat-judul" }, "Terdekat dari…"));
+      var locate = el("button", { type: "button", "class": "pk-tombol" }, "Gunakan lokasi saya");
+      near.appendChild(locate);
+      from = kelurahanSelect(opts, findKelurahan(opts, state.dari) ? state.dari : "");
+      near.appendChild(labelled("pk-dari", "Dari kelurahan", from));
+      body.insertBefore(near, list);
+
+      var timer = null;
+      search.addEventListener("input", function () {
+        clearTimeout(timer);
+        timer = setTimeout(function () { app.update({ q: search.value.trim() }); }, 150);
+      });
+      search.addEventListener("keydown", function (e) { if (e.key === "Enter") search.blur(); });
+      locate.addEventListener("click", function () { app.locate(); });
+      from.addEventListener("change", function () {
+        var x = findKelurahan(opts, from.value);
+        if (x) fromKelurahan(x);
+        else { app.clearOrigin(); app.apply(); }
+      });
+    }
     function fromKelurahan(x, quiet) {
       app.setOrigin(x.titik, "Kelurahan " + x.nama + (x.perkiraan ? " (titik perkiraan)" : ""), x.slug);
       if (!quiet) app.answer();
@@ -194,7 +211,7 @@
       navigator.geolocation.getCurrentPosition(function (pos) {
         // Rounded to about 100 m: the link may be shared, the answer stays the same.
         var p = [Math.round(pos.coords.latitude * 1000) / 1000, Math.round(pos.coords.longitude * 1000) / 1000];
-        from.value = "";
+        if (from) from.value = "";
         app.setOrigin([pos.coords.latitude, pos.coords.longitude], "lokasi Anda", p.join(","));
         app.answer();
       }, function () {
@@ -206,7 +223,7 @@
     // Nearest first once an origin is set; the origin and the nearest facility both in view.
     app.ranked = function (shown) {
       if (!app.origin) {
-        return shown.slice().sort(function (a, b) { return (a.nama || "").localeCompare(b.nama || "", "id"); })
+        return shown.slice().sort(function (a, b) { return compareNames(a.nama, b.nama); })
           .map(function (f) { return [null, f]; });
       }
       return shown.map(function (f) { return [U.distanceM(app.origin.point, [f.lat, f.lon]), f]; })
@@ -326,7 +343,7 @@
     };
     app.chooseCategory = function (slug) {
       state.kategori = slug;
-      app.syncFilters();
+      if (app.syncFilters) app.syncFilters();  // the filters may still be on their way
       app.apply(!app.origin);
       if (app.origin) app.fitNearest();
     };
@@ -341,26 +358,38 @@
       L.DomEvent.disableClickPropagation(n);
       L.DomEvent.disableScrollPropagation(n);
     });
-    app.setHeight(asked && !state.pilih ? "setengah" : "kecil");
     if (window.ResizeObserver) {  // a count line that wraps, a card that appears…
       var watch = new ResizeObserver(function () { layout(); });
       watch.observe(panel);
       watch.observe(app.chips);
     }
+    app.setHeight(asked && !state.pilih ? "setengah" : "kecil", true);
+
+    // Then the body, in tasks of their own; ready() once everything is in place.
+    later(function () {
+      buildSearch();
+      later(function () {
+        body.appendChild(buildFilters(app));
+        answerLink();
+        ready();
+      });
+    });
 
     // The answer the link carries: its origin, then its chosen facility.
-    var kel = findKelurahan(opts, state.dari), xy = (state.dari || "").split(",").map(parseFloat);
-    if (!asked && !state.pilih) return;  // just looking: the details file waits until needed
-    var ready = app.loadDetails();
-    var quiet = !!state.pilih;  // the link names its answer already
-    if (kel && kel.titik) ready.then(function () { fromKelurahan(kel, quiet); });
-    else if (xy.length === 2 && xy.every(isFinite)) {
-      ready.then(function () {
-        app.setOrigin(xy, "titik pada tautan", state.dari);
-        if (!quiet) app.answer();
-      });
-    } else if (state.dari === "saya") app.locate();
-    if (state.pilih) ready.then(function () { app.select(state.pilih); });
+    function answerLink() {
+      var kel = findKelurahan(opts, state.dari), xy = (state.dari || "").split(",").map(parseFloat);
+      if (!asked && !state.pilih) return;  // just looking: the details file waits until needed
+      var details = app.loadDetails();
+      var quiet = !!state.pilih;  // the link names its answer already
+      if (kel && kel.titik) details.then(function () { fromKelurahan(kel, quiet); });
+      else if (xy.length === 2 && xy.every(isFinite)) {
+        details.then(function () {
+          app.setOrigin(xy, "titik pada tautan", state.dari);
+          if (!quiet) app.answer();
+        });
+      } else if (state.dari === "saya") app.locate();
+      if (state.pilih) details.then(function () { app.select(state.pilih); });
+    }
   }
 
   // ---- the detailed filters (folded away under the list) --------------------------------
@@ -462,8 +491,9 @@
     return box;
   }
 
-  P.panel = function (app) {
+  // ready(): called once the whole panel is in place (peta.js then marks the map ready).
+  P.panel = function (app, ready) {
     document.body.classList.add("pk-dengan-panel");
-    buildPanel(app);
+    buildPanel(app, ready || function () {});
   };
 })();

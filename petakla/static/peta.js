@@ -221,14 +221,21 @@
     // MarkerCluster draws nothing until every marker is placed on every zoom level; the first
     // view's quick clusters (preview below) stand in until then. An apply() arriving while a
     // chunked addLayers is still running waits for it (MarkerCluster cannot cancel one).
-    var building = false, pending = null, applied = false;
+    var building = false, pending = null, applied = false, waiting = [];
     function clustered() {
       if (!applied) return;  // MarkerCluster's own (empty) addLayers when put on the map
       building = false;
       if (app.preview) { map.removeLayer(app.preview.layer); app.preview = null; }
       document.documentElement.setAttribute("data-pk-cluster", "1");
       if (pending) { var fit = pending.fit; pending = null; app.apply(fit); }
+      if (!building) {
+        var calls = waiting;
+        waiting = [];
+        calls.forEach(function (fn) { fn(); });
+      }
     }
+    // fn() once every shown marker is in its cluster (at once when none is being filed).
+    app.whenClustered = function (fn) { if (building) waiting.push(fn); else fn(); };
     map.addLayer(cluster);
     app.cluster = cluster;
 
@@ -259,8 +266,10 @@
       var p = {};
       FILTER_KEYS.concat(ANSWER_KEYS).forEach(function (k) { p[k] = app.state[k]; });
       p.peta = c.lat.toFixed(5) + "," + c.lng.toFixed(5) + "," + map.getZoom();
-      var loc = target.location;
-      target.history.replaceState(target.history.state, "", loc.pathname + loc.search + buildHash(p));
+      var loc = target.location, hash = buildHash(p);
+      // replaceState costs milliseconds of the page's main thread: only for a new address
+      if (hash === loc.hash || (!hash && !loc.hash)) return;
+      target.history.replaceState(target.history.state, "", loc.pathname + loc.search + hash);
     }
 
     function getJson(url) {
@@ -316,7 +325,7 @@
       cluster.clearLayers();
       building = applied = true;
       document.documentElement.removeAttribute("data-pk-cluster");
-      cluster.addLayers(layers, true);  // no layeradd event per marker: nothing listens
+      fileMarkers(cluster, layers, clustered);
       app.shown = shown;
       document.documentElement.setAttribute("data-pk-shown", String(shown.length));
       app.showList();
@@ -332,11 +341,13 @@
     // Shows a facility's marker (zooming into its cluster), then opens its popup unless
     // `popup` is false, then calls `done(marker)`.
     app.focus = function (id, popup, done) {
-      var m = app.markerOf(id);
-      if (!m) return;
-      cluster.zoomToShowLayer(m, function () {
-        if (popup !== false) withPopup(m).openPopup();
-        if (done) done(m);
+      app.whenClustered(function () {
+        var m = app.markerOf(id);
+        if (!m || !cluster.hasLayer(m)) return;
+        cluster.zoomToShowLayer(m, function () {
+          if (popup !== false) withPopup(m).openPopup();
+          if (done) done(m);
+        });
       });
     };
 
@@ -362,9 +373,12 @@
       map.on("moveend", writeUrl);
     }
 
-    // The marker table is inside this document (maps.py); its rows are read now.
+    // The marker table is inside this document (maps.py); its rows are read in a task of
+    // their own, after the one that made the map (Leaflet's start-up, Folium's script).
     new Promise(function (resolve) {
-      resolve(JSON.parse(document.getElementById(opts.titik).textContent));
+      setTimeout(resolve, 0);
+    }).then(function () {
+      return JSON.parse(document.getElementById(opts.titik).textContent);
     }).then(function (t) {
       app.rows = readMarkers(t, opts);
       var view = (params.peta || "").split(",").map(parseFloat);
@@ -404,20 +418,39 @@
 
     function built(atView, filtered) {
       app.apply(atView ? false : filtered);
-      // The markers first, then the controls around them.
-      if (full) {
-        window.PetaKLA.panel(app);  // peta-panel.js
-      } else {
-        addLayerControl(map, cluster, app);
-      }
-      app.ready = true;
-      document.documentElement.setAttribute("data-pk-ready", String(app.shown ? app.shown.length : 0));
+      // The markers first, then the controls around them, each part in a task of its own
+      // (the map shares its page's main thread: no long task while the page is in use).
+      // Ready (data-pk-ready) once the controls are made and the markers are clustered.
+      var parts = 2;
+      var ready = function () {
+        if (--parts) return;
+        app.ready = true;
+        document.documentElement.setAttribute("data-pk-ready", String(app.shown ? app.shown.length : 0));
+      };
+      app.whenClustered(ready);
+      setTimeout(function () {
+        try {
+          if (full) {
+            window.PetaKLA.panel(app, ready);  // peta-panel.js
+          } else {
+            addLayerControl(map, cluster, app);
+            ready();
+          }
+        } catch (err) { failed(err); }
+      }, 0);
     }
   }
 
   // ---- the first view, quickly ------------------------------------------------------------
 
-  var SLICE_MS = 10;
+  var SLICE_MS = 8;
+  var SYNC_MAX = 100;  // fewer markers are filed at once, as MarkerCluster's first chunk does
+
+  // inSlices' plain, synchronous twin.
+  function atOnce(items, fn, done) {
+    for (var i = 0; i < items.length; i++) fn(items[i], i);
+    done();
+  }
 
   // Clusters of 50 px keep a small city's facilities apart; a large map (the quick first view's
   // size) takes MarkerCluster's default 80 px: fewer icons to move after each pan (measured
@@ -425,18 +458,55 @@
   function clusterRadius(opts) {
     return opts.pratinjau && opts.jumlah >= opts.pratinjau ? 80 : 50;
   }
-  // fn(item, index) over items, in tasks of about SLICE_MS (all at once when that suffices),
-  // then done(): making thousands of markers is no long task on the page's main thread.
+  // fn(item, index) over items in tasks of about SLICE_MS, the first one too (whatever ran
+  // before stays a task of its own), then done() in a task of its own: making and clustering
+  // thousands of markers is no long task on the page's main thread. The clock is read every
+  // 20 items (a slow or busy phone takes longer per item than one expects).
   function inSlices(items, fn, done) {
     var i = 0;
-    (function step() {
+    function step() {
       var until = Date.now() + SLICE_MS;
       for (; i < items.length; i++) {
-        if (i % 100 === 99 && Date.now() > until) { setTimeout(step, 0); return; }
+        if (i % 20 === 19 && Date.now() > until) { setTimeout(step, 0); return; }
         fn(items[i], i);
       }
+      setTimeout(done, 0);
+    }
+    setTimeout(step, 0);
+  }
+
+  // MarkerCluster's chunked addLayers reads its clock only every 200 markers, and 200 markers
+  // filed on nine zoom levels take longer than a frame on a slow phone (Lighthouse counted
+  // them as long tasks at 1,000 facilities). This files them in our own slices with the
+  // same steps its addLayers takes for a cluster group on a map (MarkerCluster 1.4–1.5:
+  // _addLayer per marker, then bounds, icons and the visible clusters), falling back to
+  // addLayers should those internals ever be missing.
+  function fileMarkers(cluster, layers, done) {
+    var top = cluster._topClusterLevel;
+    if (!cluster._map || typeof cluster._addLayer !== "function" || !top ||
+        typeof cluster._refreshClustersIcons !== "function") {
+      cluster.addLayers(layers, true);  // its chunkProgress calls done
+      return;
+    }
+    if (cluster._unspiderfy) cluster._unspiderfy();
+    var zoom = cluster._maxZoom;
+    var shown = cluster._featureGroup;
+    (layers.length > SYNC_MAX ? inSlices : atOnce)(layers, function (m) {
+      if (cluster.hasLayer(m)) return;
+      cluster._addLayer(m, zoom);
+      // as addLayers does: a marker drawn alone (after a move meanwhile) that now has company
+      // leaves the map to its new cluster
+      if (m.__parent && m.__parent.getChildCount() === 2) {
+        var two = m.__parent.getAllChildMarkers();
+        shown.removeLayer(two[0] === m ? two[1] : two[0]);
+      }
+    }, function () {
+      top = cluster._topClusterLevel;
+      top._recalculateBounds();
+      cluster._refreshClustersIcons();
+      top._recursivelyAddChildrenToMap(null, cluster._zoom, cluster._currentShownBounds);
       done();
-    })();
+    });
   }
 
   // From opts.pratinjau facilities on (maps.PREVIEW_MIN), the first view is drawn from a plain

@@ -1,0 +1,117 @@
+"""How the map documents and long pages start in headless Chromium, for Lighthouse's blocking
+time (README, Lighthouse): the full map files its markers into MarkerCluster in short slices of
+its own (peta.js `fileMarkers`) — which must give exactly the clusters MarkerCluster's own
+addLayers gives —, and long lists and tables are left out of rendering until they come near
+the viewport (situs.css, content-visibility) while staying reachable."""
+
+from __future__ import annotations
+
+from browser_util import new_page
+from helpers_site import serve
+from test_map_open import many_records, map_site
+
+# Every shown marker's visible parent (itself or its cluster) at each zoom level, for our
+# cluster layer and for a twin layer filled by MarkerCluster's own addLayers (same options,
+# the same points), on the same map: [zoom, [[count, lat, lon] per marker]] for both.
+TWIN = """async () => {
+  const app = PetaKLA.app, map = app.map, ours = app.cluster;
+  const twin = L.markerClusterGroup({ maxClusterRadius: ours.options.maxClusterRadius,
+                                      showCoverageOnHover: false });
+  map.addLayer(twin);
+  const mine = app.shown.map(f => app.markers[f.i]);
+  const copies = mine.map(m => L.marker(m.getLatLng()));
+  twin.addLayers(copies);  // not chunked: done when it returns
+  const wait = ms => new Promise(r => setTimeout(r, ms));
+  const where = (group, m) => {
+    const p = group.getVisibleParent(m);
+    if (!p) return null;
+    const ll = p.getLatLng();
+    return [p.getChildCount ? p.getChildCount() : 1, ll.lat.toFixed(7), ll.lng.toFixed(7)];
+  };
+  const out = [];
+  const centre = map.getCenter();
+  for (const z of [11, 13, 15, 17]) {
+    map.setView(centre, z, { animate: false });
+    await wait(700);  // MarkerCluster's zoom animation queue (300 ms)
+    out.push([z, mine.map(m => where(ours, m)), copies.map(m => where(twin, m))]);
+  }
+  return { filed: mine.length, out };
+}"""
+
+
+def test_sliced_filing_gives_markerclusters_own_clusters(tmp_path, browser):
+    records = many_records(400)  # above peta.js SYNC_MAX (100): filed in slices
+    site = map_site(tmp_path, records)
+    with serve(site) as url:
+        ctx, page = new_page(browser, viewport={"width": 1280, "height": 800})
+        try:
+            page.goto(url + "peta/peta.html")
+            page.locator("html[data-pk-ready]").wait_for(state="attached", timeout=30_000)
+            # Ready only once every shown marker is in its cluster, the panel in place.
+            assert page.locator("html").get_attribute("data-pk-cluster") == "1"
+            assert page.locator("#pk-cari").count() == 1
+            assert page.locator("#pk-dari option").count() > 1
+            result = page.evaluate(TWIN)
+            assert result["filed"] == int(page.locator("html").get_attribute("data-pk-shown"))
+            assert result["filed"] > 300
+            # Zoomed out, every marker is drawn, alone or in a cluster (zoomed in, those out of
+            # view are not drawn by either layer).
+            assert None not in result["out"][0][1]
+            for zoom, ours, twin in result["out"]:
+                assert ours == twin, zoom
+            # Many different clusters over the zoom levels: the comparison means something.
+            assert len({tuple(p) for _, ours, _ in result["out"] for p in ours if p}) > 20
+            ctx.recorder.assert_clean()
+        finally:
+            ctx.close()
+
+
+def test_choosing_a_facility_while_markers_are_being_filed_waits_for_them(tmp_path, browser):
+    """A shared link naming a facility (pilih=) is answered once the clusters are made."""
+    records = many_records(400)
+    site = map_site(tmp_path, records)
+    chosen = "uji-banyak-00123"
+    with serve(site) as url:
+        ctx, page = new_page(browser, viewport={"width": 1280, "height": 800})
+        try:
+            page.goto(url + f"peta/peta.html#kategori=&pilih={chosen}")
+            page.wait_for_function("id => document.documentElement.dataset.pkPilih === id",
+                                   arg=chosen, timeout=30_000)
+            # Its marker out of its cluster, with its popup (a wide screen).
+            popup = page.locator(".leaflet-popup .pk-nama")
+            popup.wait_for()
+            assert popup.text_content() == "Uji Banyak 123"
+            assert "Uji Banyak 123" in page.locator("#pk-kartu").text_content()
+            ctx.recorder.assert_clean()
+        finally:
+            ctx.close()
+
+
+# The block's own contents (its table) are what the browser skips.
+SKIPPED = "el => !el.querySelector('table').checkVisibility({ contentVisibilityAuto: true })"
+
+
+def test_long_tables_render_only_near_the_viewport_and_stay_usable(browser, site_url):
+    ctx, page = new_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True,
+                         has_touch=True)
+    try:
+        page.goto(site_url + "cakupan/")
+        blocks = page.locator(".pk-tabel-gulir")
+        last = blocks.last
+        assert last.evaluate("el => getComputedStyle(el).contentVisibility") == "auto"
+        # Far below the first screen: not rendered yet, but in the document and the
+        # accessibility tree (a screen reader and the browser's find still reach it).
+        assert last.evaluate("el => el.getBoundingClientRect().top") > 3 * 844
+        assert last.evaluate(SKIPPED)
+        assert last.locator("table").get_attribute("aria-hidden") is None
+        # Scrolled to, it is drawn, and its sort buttons work.
+        last.scroll_into_view_if_needed()
+        page.wait_for_function(f"() => !({SKIPPED})(document.querySelectorAll("
+                               "'.pk-tabel-gulir')[document.querySelectorAll("
+                               "'.pk-tabel-gulir').length - 1])")
+        header = last.locator("thead th").first
+        header.get_by_role("button").click()
+        assert header.get_attribute("aria-sort") == "ascending"
+        ctx.recorder.assert_clean()
+    finally:
+        ctx.close()
