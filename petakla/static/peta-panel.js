@@ -365,8 +365,9 @@
     }
     app.setHeight(asked && !state.pilih ? "setengah" : "kecil", true);
 
-    // Then the body, in tasks of their own; ready() once everything is in place.
-    later(function () {
+    // Then, once the markers are made, the body in tasks of their own; ready() once
+    // everything is in place.
+    app.afterMarkers(function () {
       buildSearch();
       later(function () {
         body.appendChild(buildFilters(app));

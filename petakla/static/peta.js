@@ -236,6 +236,16 @@
     }
     // fn() once every shown marker is in its cluster (at once when none is being filed).
     app.whenClustered = function (fn) { if (building) waiting.push(fn); else fn(); };
+    // fn() in a task after the markers are made and the first filter applied.
+    var afterMarkers = [];
+    app.afterMarkers = function (fn) { if (afterMarkers) afterMarkers.push(fn); else setTimeout(fn, 0); };
+    // Ready (data-pk-ready) once the controls are made and the markers are clustered.
+    var parts = 2;
+    function ready() {
+      if (--parts) return;
+      app.ready = true;
+      document.documentElement.setAttribute("data-pk-ready", String(app.shown ? app.shown.length : 0));
+    }
     map.addLayer(cluster);
     app.cluster = cluster;
 
@@ -290,6 +300,7 @@
             Object.keys(d).forEach(function (k) { f[k] = d[k]; });
             app.byId[f.id] = i;
             var m = app.markers[i], label = opts.kategori[f.kategori].label;
+            if (!m) return;  // not on this embedded map
             m.options.title = f.nama;
             m.options.alt = f.nama + " (" + label + ")";
             if (m._icon) m._icon.title = f.nama;
@@ -300,7 +311,7 @@
       }
       return app.detailsPromise;
     };
-    app.markerOf = function (id) { return id in app.byId ? app.markers[app.byId[id]] : null; };
+    app.markerOf = function (id) { return id in app.byId ? app.markers[app.byId[id]] || null : null; };
 
     app.writeUrl = writeUrl;
     app.showList = function () {
@@ -312,6 +323,7 @@
     };
 
     app.apply = function (fit) {
+      if (!app.made) return;  // a chip tapped before the markers exist: built() applies it
       if (needsDetails(app.state) && !app.details) {
         app.loadDetails().then(function () { app.apply(fit); });
         return;
@@ -342,14 +354,25 @@
     // `popup` is false, then calls `done(marker)`.
     app.focus = function (id, popup, done) {
       app.whenClustered(function () {
-        var m = app.markerOf(id);
-        if (!m || !cluster.hasLayer(m)) return;
-        cluster.zoomToShowLayer(m, function () {
-          if (popup !== false) withPopup(m).openPopup();
-          if (done) done(m);
+        whenStill(function () {
+          var m = app.markerOf(id);
+          if (!m || !cluster.hasLayer(m)) return;
+          cluster.zoomToShowLayer(m, function () {
+            if (popup !== false) withPopup(m).openPopup();
+            if (done) done(m);
+          });
         });
       });
     };
+    // fn() once the map and its clusters stand still: MarkerCluster's zoomToShowLayer waits
+    // for a "moveend" that, when it comes during the clusters' own zoom animation, it ignores,
+    // and then never calls back (an origin's setView just before a choice made that happen).
+    function whenStill(fn) {
+      var moving = map._animatingZoom || cluster._inZoomAnimation ||
+        (map._panAnim && map._panAnim._inProgress);
+      if (moving) setTimeout(function () { whenStill(fn); }, 50);
+      else fn();
+    }
 
     app.setOrigin = function (point, label, key) {
       app.origin = { point: point, label: label };
@@ -381,6 +404,14 @@
       return JSON.parse(document.getElementById(opts.titik).textContent);
     }).then(function (t) {
       app.rows = readMarkers(t, opts);
+      app.rows.forEach(function (f) { app.counts[f.kategori] = (app.counts[f.kategori] || 0) + 1; });
+      if (!full) return null;
+      // The chips and the sheet first, while the map is still empty: placing them resizes
+      // the map, which then has no marker to move yet. The rest of the panel waits for the
+      // markers (app.afterMarkers).
+      window.PetaKLA.panel(app, ready);  // peta-panel.js
+      return new Promise(function (resolve) { setTimeout(resolve, 0); });
+    }).then(function () {
       var view = (params.peta || "").split(",").map(parseFloat);
       var filtered = FILTER_KEYS.some(function (k) { return app.state[k]; });
       var atView = view.length === 3 && view.every(isFinite);
@@ -405,37 +436,33 @@
     }
 
     function build(atView, filtered) {
+      // An embedded map's filter is fixed by its page (kecamatan, kategori): markers only for
+      // the facilities it can ever show (a kecamatan page at 1,000 facilities needs a fifth).
+      var keep = !full && !needsDetails(app.state) ? matcher(app.state, opts) : null;
       inSlices(app.rows, function (f, i) {
+        if (keep && !keep(f)) return;
         var cat = opts.kategori[f.kategori];
         var m = L.marker([f.lat, f.lon], { icon: iconFor(f.kategori, cat), title: cat.label, alt: cat.label });
         m.pkRow = i;
-        app.markers.push(m);
-        app.counts[f.kategori] = (app.counts[f.kategori] || 0) + 1;
+        app.markers[i] = m;
       }, function () {
         try { built(atView, filtered); } catch (err) { failed(err); }
       });
     }
 
     function built(atView, filtered) {
+      app.made = true;
       app.apply(atView ? false : filtered);
-      // The markers first, then the controls around them, each part in a task of its own
-      // (the map shares its page's main thread: no long task while the page is in use).
-      // Ready (data-pk-ready) once the controls are made and the markers are clustered.
-      var parts = 2;
-      var ready = function () {
-        if (--parts) return;
-        app.ready = true;
-        document.documentElement.setAttribute("data-pk-ready", String(app.shown ? app.shown.length : 0));
-      };
       app.whenClustered(ready);
+      // Then the rest of the controls, each part in a task of its own (the map shares its
+      // page's main thread: no long task while the page is in use).
       setTimeout(function () {
         try {
-          if (full) {
-            window.PetaKLA.panel(app, ready);  // peta-panel.js
-          } else {
-            addLayerControl(map, cluster, app);
-            ready();
-          }
+          var calls = afterMarkers;
+          afterMarkers = null;
+          if (!full) addLayerControl(map, cluster, app);
+          calls.forEach(function (fn) { fn(); });
+          if (!full) ready();
         } catch (err) { failed(err); }
       }, 0);
     }
