@@ -104,6 +104,17 @@ def test_long_tables_render_only_near_the_viewport_and_stay_usable(browser, site
         assert last.evaluate("el => el.getBoundingClientRect().top") > 3 * 844
         assert last.evaluate(SKIPPED)
         assert last.locator("table").get_attribute("aria-hidden") is None
+        # Measured while skipped (as a checker does), no block's rows reach past its estimated
+        # box, over what follows it.
+        overflow = page.evaluate("""() => [...document.querySelectorAll(
+            'section.pk-tabel-gulir, .pk-diagram-data')].map(b => {
+              const rows = b.querySelectorAll('tr');
+              return rows[rows.length - 1].getBoundingClientRect().bottom
+                - b.getBoundingClientRect().bottom; })""")
+        assert len(overflow) > 3 and max(overflow) <= 0, overflow
+        # The facility lists (unbounded length) are rendered as usual.
+        assert page.evaluate("() => [...document.querySelectorAll('.pk-daftar')].every("
+                             "l => getComputedStyle(l).contentVisibility === 'visible')")
         # Scrolled to, it is drawn, and its sort buttons work.
         last.scroll_into_view_if_needed()
         page.wait_for_function(f"() => !({SKIPPED})(document.querySelectorAll("

@@ -393,7 +393,12 @@
     if (full) {
       document.body.classList.add("pk-dengan-panel");
       if (map.zoomControl) map.zoomControl.setPosition("topright");
-      map.on("moveend", writeUrl);
+      // After a move, the address is written in a task of its own (replaceState costs a
+      // few milliseconds; a start-up's several moves write it once).
+      var soon = null;
+      map.on("moveend", function () {
+        if (!soon) soon = setTimeout(function () { soon = null; writeUrl(); }, 0);
+      });
     }
 
     // The marker table is inside this document (maps.py); its rows are read in a task of
