@@ -32,6 +32,7 @@ from petakla.site import (
     site_description,
     with_error_banner,
 )
+from petakla.templatecache import template_cache
 
 
 class _HtmlPage(Page):
@@ -80,6 +81,7 @@ def _nav_key(page, block: str) -> str | None:
 
 def on_env(env, config, files):
     env.globals.update(pk_nav_memo={}, pk_nav_key=_nav_key)  # a fresh memo every build
+    env.bytecode_cache = template_cache()  # the theme's templates compiled once, not per build
     return env
 
 

@@ -26,6 +26,7 @@ from .preview import facility_key
 from .regions import City
 from .schema import AKSES, SEKTOR, STATUS, build_schema
 from .stats import SECTOR_LABELS, SECTORS, UNKNOWN_SECTOR, contributors, counted, sector_of
+from .templatecache import template_cache
 from .vocab import Vocab
 
 
@@ -104,7 +105,7 @@ def _env() -> Environment:
     env = Environment(loader=PackageLoader("petakla", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       undefined=ChainableUndefined, keep_trailing_newline=True,
-                      trim_blocks=False, lstrip_blocks=False)
+                      trim_blocks=False, lstrip_blocks=False, bytecode_cache=template_cache())
     env.filters["kode"] = code_text
     env.globals.update(icon=lambda name, size=24: Markup(icon_svg(name, size)),
                        status=STATUS, sektor=SEKTOR, akses=AKSES, approx_labels=APPROX_LABELS)

@@ -154,6 +154,44 @@ def test_search_reads_less_and_leaves_the_index_and_every_page_byte_identical(
     assert any(d["location"] == "mutu/" for d in index["docs"])
 
 
+def test_compiled_templates_kept_between_builds_change_nothing(fixture_site, tmp_path,
+                                                               monkeypatch):
+    """petakla.templatecache: a cold cache, a warm one (nothing compiled again) and none give
+    byte-identical sites."""
+    from jinja2 import FileSystemBytecodeCache
+
+    from petakla import pages
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    config = load_config(fixture_site.root)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    load = FileSystemBytecodeCache.load_bytecode
+    reused: dict[str, int] = {}
+
+    def counting(self, bucket):
+        load(self, bucket)
+        reused[name] = reused.get(name, 0) + (bucket.code is not None)
+
+    monkeypatch.setattr(FileSystemBytecodeCache, "load_bytecode", counting)
+    digests, stored = {}, {}
+    try:
+        for name, where in (("cold", str(cache)), ("warm", str(cache)), ("none", "0")):
+            monkeypatch.setenv("PETAKLA_TEMPLATE_CACHE", where)
+            pages._env.cache_clear()  # the project's templates: one environment per process
+            assert build_site(config, site_dir=tmp_path / name) == 0
+            digests[name] = digest(tmp_path / name)
+            if name == "cold":
+                stored = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    finally:
+        pages._env.cache_clear()
+    assert len(stored) >= 40  # Material's templates and the project's
+    # (templates loaded only by the forked page maker are counted in that process)
+    assert reused["warm"] >= 40 > reused.get("cold", 0) and "none" not in reused
+    assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == stored  # none compiled again
+    assert digests["cold"] == digests["warm"] == digests["none"]
+
+
 def _index(html: str) -> list[tuple]:
     from material.plugins.search.plugin import Parser
 
