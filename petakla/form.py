@@ -272,15 +272,20 @@ def fields_page(vocab: Vocab, city: City) -> str:
     return "\n".join(lines) + "\n"
 
 
-def form_files(config: Config, facilities: list[Facility]) -> dict[str, str | Path]:
-    """Every file of the editors' pages, as {site path: content}."""
+def form_originals(config: Config, facilities: list[Facility]) -> dict[str, Path]:
+    """Each published record's own file, for minimal edits (static/sunting.js): copied as is.
+    No page links to them (the form fetches one when it is chosen)."""
+    return {f"{FORM_ORIGINALS}/{f.id}.yml": config.root / f.file
+            for f in facilities if not f.protected and (config.root / f.file).is_file()}
+
+
+def form_files(config: Config, facilities: list[Facility],
+               with_originals: bool = True) -> dict[str, str | Path]:
+    """Every file of the editors' pages, as {site path: content}; without `with_originals`,
+    not the records' own files (site.build_site() has them copied in the background)."""
     vocab, city = load_vocab(), load_city(config.kota_kode)
-    # Each published record's own file, for minimal edits (static/sunting.js): copied as is.
-    originals: dict[str, str | Path] = {
-        f"{FORM_ORIGINALS}/{f.id}.yml": config.root / f.file
-        for f in facilities if not f.protected and (config.root / f.file).is_file()}
     return {
-        **originals,
+        **(form_originals(config, facilities) if with_originals else {}),
         f"{FORM_DIR}/index.md": page(config),
         FORM_DOC: form_document(config, vocab, city),
         **form_data_files(facilities),

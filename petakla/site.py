@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import fcntl
+import gc
 import logging
 import os
 import re
@@ -25,7 +26,7 @@ from .config import Config
 from .coverage import coverage_files, map_extras
 from .csp import add_csp, tile_origin
 from .export import DOWNLOADS, downloads
-from .form import form_files
+from .form import form_files, form_originals
 from .geo import kelurahan_points, load_boundaries
 from .laporan import BuildInfo, build_info, laporan_files, laporan_side_files
 from .maps import (
@@ -106,7 +107,10 @@ def generate(config: Config, result: CheckResult | None = None, site_url: str = 
     out[CATEGORY_CSS] = category_css(vocab)
     out.update(generate_pages(config, vocab, city, facilities, site_url=site_url, memo=memo,
                               with_facilities=early is None))
-    out.update(form_files(config, facilities))  # /tambah/ and /kontribusi/kolom/
+    # /tambah/ and /kontribusi/kolom/; build_site() has the records' own files copied
+    # in the background (side_files()): thousands of files no page needs while MkDocs renders
+    out.update(form_files(config, facilities,
+                          with_originals=with_side_files or memo is not None))
     if early is None:
         out.update(coverage_files(config, vocab, city, facilities))
     out.update(laporan_files(config, vocab, city, facilities, info or build_info(config.root),
@@ -277,7 +281,9 @@ def side_files(config: Config, result: CheckResult, site_url: str,
     has them made on the other cores meanwhile."""
     public = [f for f in result.facilities if not f.protected]
     info = info or build_info(config.root)
-    tasks = [lambda: downloads(result.facilities, site_url=site_url),
+    tasks = [lambda: {uri: path.read_bytes()
+                      for uri, path in form_originals(config, result.facilities).items()},
+             lambda: downloads(result.facilities, site_url=site_url),
              lambda: laporan_side_files(config, load_vocab(), load_city(config.kota_kode),
                                         result.facilities, info)]
     for i in range(0, len(public), POSTERS_PER_TASK):
@@ -365,8 +371,14 @@ def build_site(config: Config, strict: bool = False, site_dir: Path | None = Non
     if refusal:
         print(f"Situs tidak dibangun: {refusal}", file=sys.stderr)
         return 1
-    with _build_lock(target):
-        return _build_locked(config, result, target, strict)
+    # What exists now (modules, records) lives until the build ends: the cyclic collector
+    # need not go over it again and again, and forked helpers then share its pages.
+    gc.freeze()
+    try:
+        with _build_lock(target):
+            return _build_locked(config, result, target, strict)
+    finally:
+        gc.unfreeze()
 
 
 def _not_a_built_site(target: Path) -> str:

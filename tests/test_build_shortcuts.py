@@ -255,9 +255,12 @@ def test_raw_html_blocks_keep_the_anchors_mkdocs_collects():
 
 
 def test_files_made_in_the_background_are_the_ones_generate_makes(fixture_site, generated):
+    """Posters, downloads and the records' own files for the form (tambah/asli/)."""
     config = load_config(fixture_site.root)
     made = {uri: text for uri, text in generated.items()
-            if uri.endswith("/poster.html") or uri.startswith("data/fasilitas")}
+            if uri.endswith("/poster.html")
+            or uri.startswith(("data/fasilitas", "tambah/asli/"))}
+    assert sum(uri.startswith("tambah/asli/") for uri in made) >= 5  # the records' own files
     assert {u for u in made if u.endswith("/poster.html")} == set(
         posters(check(config).facilities, fixture_site.url, config.judul, config.kota_nama))
     assert {u for u in made if u.startswith("data/")} == {
@@ -267,7 +270,8 @@ def test_files_made_in_the_background_are_the_ones_generate_makes(fixture_site, 
     for uri, content in made.items():
         if uri.endswith(".html"):
             assert content.count('http-equiv="Content-Security-Policy"') == 1, uri
-        data = content.encode("utf-8") if isinstance(content, str) else content
+        data = (content.encode("utf-8") if isinstance(content, str)
+                else content.read_bytes() if isinstance(content, Path) else content)
         assert (fixture_site.site / uri).read_bytes() == data, uri  # build_site's, in the background
 
 
@@ -329,7 +333,9 @@ def test_without_fork_the_side_files_are_made_in_finish(fixture_site, tmp_path, 
     made = sorted(p.relative_to(tmp_path / "site").as_posix()
                   for p in (tmp_path / "site").rglob("*") if p.is_file())
     assert len(made) >= 15
+    assert any(uri.startswith("tambah/asli/") for uri in made)
     for uri in made:
         content = generated[uri]
-        data = content.encode("utf-8") if isinstance(content, str) else content
+        data = (content.encode("utf-8") if isinstance(content, str)
+                else content.read_bytes() if isinstance(content, Path) else content)
         assert (tmp_path / "site" / uri).read_bytes() == data, uri
