@@ -28,15 +28,50 @@
       '<path fill="#fff" d="' + esc(cat.ikon) + '"/></svg></span>';
   }
 
+  // Icons built from DOM nodes rather than an HTML string: Leaflet's DivIcon sets innerHTML
+  // for every marker and cluster it draws, and the HTML parser ran for each of the first
+  // view's hundred-odd icons in one task. A pin is a copy of its category's template node; a
+  // cluster icon is MarkerCluster's own markup (<div><span>N</span></div>), made directly.
+  var NodeIcon = null;
+  function nodeIcon(options) {
+    if (!NodeIcon) {
+      NodeIcon = L.DivIcon.extend({
+        options: { html: false },
+        createIcon: function (old) {
+          var div = L.DivIcon.prototype.createIcon.call(this, old);
+          div.appendChild(this.options.make());
+          return div;
+        }
+      });
+    }
+    return new NodeIcon(options);
+  }
+
   var icons = {};
   function iconFor(slug, cat) {
     if (!icons[slug]) {
-      icons[slug] = L.divIcon({
-        className: "pk-marker pk-k-" + slug, html: pinHtml(cat),
+      var box = document.createElement("div");
+      box.innerHTML = pinHtml(cat);  // vocabulary only; parsed once per category
+      var pin = box.firstChild;
+      icons[slug] = nodeIcon({
+        className: "pk-marker pk-k-" + slug, make: function () { return pin.cloneNode(true); },
         iconSize: [30, 30], iconAnchor: [15, 15], popupAnchor: [0, -14]
       });
     }
     return icons[slug];
+  }
+
+  function countIcon(n, extraClass) {
+    var size = n < 10 ? "small" : n < 100 ? "medium" : "large";
+    return nodeIcon({
+      className: "marker-cluster marker-cluster-" + size + (extraClass || ""), iconSize: [40, 40],
+      make: function () {
+        var inner = document.createElement("div"), count = document.createElement("span");
+        count.textContent = String(n);
+        inner.appendChild(count);
+        return inner;
+      }
+    });
   }
 
   function parseParams(hash) {
@@ -215,6 +250,7 @@
     // responsive meanwhile (no long task: the map shares the page's main thread).
     var cluster = L.markerClusterGroup({ chunkedLoading: true, chunkDelay: 1, chunkInterval: SLICE_MS,
                                          showCoverageOnHover: false, maxClusterRadius: clusterRadius(opts),
+                                         iconCreateFunction: function (c) { return countIcon(c.getChildCount()); },
                                          chunkProgress: function (done, total) {
                                            if (done >= total) clustered();
                                          } });
@@ -571,10 +607,8 @@
           var cat = opts.kategori[c.f.kategori];
           m = L.marker(at, { icon: iconFor(c.f.kategori, cat), title: cat.label, alt: cat.label });
         } else {
-          var size = c.n < 10 ? "small" : c.n < 100 ? "medium" : "large";
           m = L.marker(at, { title: c.n + " fasilitas", alt: c.n + " fasilitas",
-            icon: L.divIcon({ html: "<div><span>" + c.n + "</span></div>", iconSize: [40, 40],
-                              className: "marker-cluster marker-cluster-" + size + " pk-pratinjau" }) });
+                             icon: countIcon(c.n, " pk-pratinjau") });
           m.on("click keypress", function (ev) {
             if (ev.type === "keypress" && ev.originalEvent.keyCode !== 13) return;
             map.setView(at, Math.min(zoom + 2, map.getMaxZoom()));
