@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from . import argparse_id
-from .config import load_config
+from .config import ConfigError, load_config
 from .report import render, summary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -222,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("dihentikan.", file=sys.stderr)
         return 130

@@ -9,6 +9,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+class ConfigError(Exception):
+    """pyproject.toml missing, unreadable or without the city's settings: said to the user in
+    one line, without a traceback."""
+
+
+_REQUIRED = ("judul", "kota_kode", "kota_nama", "batas", "pusat")
+
+
 @dataclass(frozen=True)
 class Config:
     root: Path
@@ -81,9 +89,22 @@ def load_config(root: Path | str = ".", overrides: dict | None = None,
     """Read the project's configuration; `overrides` lets tests build another city or setting;
     `env` (default os.environ) may supply the repository and branch (from_environment)."""
     root = Path(root).resolve()
-    with open(root / "pyproject.toml", "rb") as fh:
-        table = dict(tomllib.load(fh).get("tool", {}).get("petakla", {}))
+    path = root / "pyproject.toml"
+    try:
+        with open(path, "rb") as fh:
+            table = dict(tomllib.load(fh).get("tool", {}).get("petakla", {}))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: error: berkas tidak ada. Jalankan perintah dari folder "
+                          "proyek (yang berisi pyproject.toml), atau beri --root <folder "
+                          "proyek>.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: error: bukan TOML yang sah ({exc}). Perbaiki tulisannya, "
+                          "atau kembalikan berkas dari repositori.") from None
     table.update(overrides or {})
+    if missing := [k for k in _REQUIRED if k not in table]:
+        raise ConfigError(f"{path}: error: tool.petakla: kunci {', '.join(missing)} tidak ada. "
+                          "Tambahkan di bagian [tool.petakla] (lihat README, bagian "
+                          "Configuration).")
     table.update(from_environment(table, os.environ if env is None else env))
     known = {k: v for k, v in table.items() if k in _KNOWN}
     (s, w), (n, e) = known.pop("batas")

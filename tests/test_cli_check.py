@@ -206,3 +206,23 @@ def test_records_read_on_every_core_give_the_same_result(invalid_project, monkey
     assert serial.facilities and parallel.facilities == serial.facilities
     assert render(parallel.problems) == render(serial.problems)
     assert len(serial.problems) >= len(INVALID)
+
+
+@pytest.mark.parametrize("pyproject, expected", [
+    (None, "pyproject.toml: error: berkas tidak ada. Jalankan perintah dari folder proyek"),
+    ("[tool.petakla\njudul = 'x'\n", "pyproject.toml: error: bukan TOML yang sah"),
+    ("[tool.petakla]\njudul = 'Peta'\nkota_kode = '63.71'\n",
+     "pyproject.toml: error: tool.petakla: kunci kota_nama, batas, pusat tidak ada."),
+])
+def test_a_folder_without_the_citys_settings_is_said_in_one_line(tmp_path, pyproject, expected):
+    """`--root` at a folder with no, broken or incomplete pyproject.toml: one Indonesian line
+    naming the file and what to do, exit status 2, no traceback (run() asserts that)."""
+    (tmp_path / "facilities").mkdir()
+    if pyproject is not None:
+        (tmp_path / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    for command in ("check", "build"):
+        proc = run("--root", str(tmp_path), command)
+        assert proc.returncode == 2
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(str(tmp_path.resolve())), proc.stderr
+        assert expected in lines[0]
