@@ -170,6 +170,17 @@ def reveal_marker(frame: Frame, facility_id: str, title: str, tries: int = 8) ->
     raise AssertionError(f"marker {title!r} not revealed after {tries} cluster clicks")
 
 
+def axe_run(page: Page, options: str = "{}") -> dict:
+    """axe-core (bundled with axe-playwright-python) injected into the page and every frame
+    (the map and form iframes), then run from the page: its whole response."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    script = Axe().axe_script
+    for frame in page.frames:
+        frame.evaluate(script)
+    return page.evaluate(f"axe.run(document, {options})")
+
+
 def new_page(browser, **options):
     """A page in a fresh context (its own profile) whose requests are recorded and, but for
     127.0.0.1, aborted (ctx.recorder). The caller closes the context."""

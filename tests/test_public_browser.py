@@ -9,8 +9,7 @@ import io
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from browser_util import map_frame, new_page
+from browser_util import axe_run, map_frame, new_page
 from helpers_site import HTML_NAME, HTML_NAME_ID, REPO
 from PIL import Image
 
@@ -206,7 +205,6 @@ def test_longest_possible_poster_still_fits_one_page(page, site_url):
 
 # --- accessibility (axe-core) ------------------------------------------------------------------
 
-AXE = Axe()
 # (page, path, map iframe to wait for)
 AXE_PAGES = [
     ("beranda", "", None),
@@ -239,9 +237,7 @@ def axe_violations(browser, site_url):
             if frame_src:
                 map_frame(page, frame_src)
             page.wait_for_load_state("networkidle")
-            for frame in page.frames:
-                frame.evaluate(AXE.axe_script)
-            response = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+            response = axe_run(page, "{resultTypes: ['violations']}")
             results[name] = [
                 {"id": v["id"], "impact": v["impact"], "help": v["help"],
                  "targets": [" >> ".join(n["target"]) for n in v["nodes"]]}

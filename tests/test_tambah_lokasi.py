@@ -8,7 +8,7 @@ words."""
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from browser_util import axe_run
 from browser_util import form_frame as open_form
 from playwright.sync_api import Frame
 
@@ -166,10 +166,7 @@ def test_axe_finds_nothing_with_the_fields_in_error(page, site_url):
     frame.fill("#f-sumber-lokasi", "Aplikasi pihak ketiga")
     # no point yet: both fields say they need one
     assert frame.locator("#g-ketelitian").is_visible() and frame.locator("#g-sumber-lokasi").is_visible()
-    script = Axe().axe_script
-    for each in page.frames:  # the page and, inside it, the form's document
-        each.evaluate(script)
-    response = page.evaluate("axe.run(document)")
+    response = axe_run(page)  # the page and, inside it, the form's document
     found = [(v["id"], [n["target"] for n in v["nodes"]]) for v in response["violations"]]
     assert found == []
     # axe did look inside the form: the new fields passed its label rules there.

@@ -10,6 +10,7 @@ import json
 import unicodedata
 
 import pytest
+from browser_util import axe_run
 from browser_util import form_frame as open_form
 from helpers_site import PROTECTED_ID
 from playwright.sync_api import Page, Route
@@ -145,8 +146,6 @@ def test_a_chosen_record_fetches_its_one_part(page, site_url, fixture_site, monk
 def test_axe_finds_nothing_once_the_map_has_started(page, site_url):
     """The map is no longer there when the page loads, so axe-core also runs on the started
     map, its marker placed by a tap, as an editor meets it."""
-    from axe_playwright_python.sync_playwright import Axe
-
     frame = open_form(page, site_url)
     frame.locator("#pk-peta-mulai").click()
     frame.locator("html[data-pk-peta]").wait_for(state="attached")
@@ -154,10 +153,7 @@ def test_axe_finds_nothing_once_the_map_has_started(page, site_url):
     box = slot.bounding_box()
     slot.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
     assert frame.locator(".pk-titik").count() == 1 and frame.locator("#f-lat").input_value()
-    script = Axe().axe_script
-    for each in page.frames:  # the page and, inside it, the form's document
-        each.evaluate(script)
-    response = page.evaluate("axe.run(document)")
+    response = axe_run(page)  # the page and, inside it, the form's document
     found = [(v["id"], [n["target"] for n in v["nodes"]]) for v in response["violations"]]
     assert found == []
     # axe did look at the map: its zoom buttons and marker passed rules there.
