@@ -177,8 +177,20 @@ def axe_run(page: Page, options: str = "{}") -> dict:
 
     script = Axe().axe_script
     for frame in page.frames:
+        settle(frame)
         frame.evaluate(script)
     return page.evaluate(f"axe.run(document, {options})")
+
+
+# Finite CSS animations and transitions still running (Leaflet fades a popup in over 0.2 s): colour
+# contrast measured mid-fade sees text at partial opacity, so checks wait for them to end.
+_RUNNING = """() => document.getAnimations().filter(a => a.playState === 'running'
+  && Number.isFinite(a.effect?.getComputedTiming().endTime)).length === 0"""
+
+
+def settle(frame: Frame, timeout: float = 10_000) -> None:
+    """Wait until no finite animation or transition runs in the frame's document."""
+    frame.wait_for_function(_RUNNING, timeout=timeout)
 
 
 def new_page(browser, **options):
