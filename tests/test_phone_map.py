@@ -307,3 +307,70 @@ def test_nearest_to_me_from_the_home_page_in_one_tap(browser, site_url):
         assert "dari=-3.327,114.618" in unquote(page.url)  # rounded: about 100 m
     finally:
         ctx.close()
+
+
+WIDE = {"width": 1280, "height": 800}
+# Layout shifts the document has seen so far (the buffered entries, taken at once), after two
+# frames: a shift is reported with the frame that draws it.
+LAYOUT_SHIFTS = """() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() => {
+  const seen = new PerformanceObserver(() => {});
+  seen.observe({ type: 'layout-shift', buffered: true });
+  const shifts = seen.takeRecords().map(e => ({ value: e.value, nodes: e.sources.map(s =>
+    s.node ? (s.node.id || s.node.className || s.node.nodeName) : null) }));
+  seen.disconnect();
+  resolve(shifts);
+})))"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, WIDE], ids=["phone", "wide"])
+def test_the_map_box_does_not_move_while_the_map_starts(browser, site_url, viewport):
+    """The chips and the sheet (or side panel's button) join the map document after its
+    first paint; its box is laid out for them from the start (html.pk-penuh), so nothing
+    shifts (Lighthouse counted the map moving down by the chips' height: CLS 0.07)."""
+    ctx, page = new_page(browser, viewport=viewport, has_touch=viewport is PHONE,
+                         is_mobile=viewport is PHONE)
+    try:
+        page.goto(site_url + "peta/")
+        frame = map_frame(page, "peta.html")
+        frame.locator("#pk-panel").wait_for()
+        assert frame.evaluate(LAYOUT_SHIFTS) == []
+        # … and that box is the one between the chips and the closed sheet.
+        view, chips = box(frame.locator(".folium-map")), box(frame.locator(".pk-chips"))
+        assert abs(view["y"] - (chips["y"] + chips["height"])) <= 1, (view, chips)
+        if viewport is PHONE:
+            sheet = box(frame.locator("#pk-panel"))
+            assert abs(view["y"] + view["height"] - sheet["y"]) <= 1, (view, sheet)
+        ctx.recorder.assert_clean()
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("link", [f"#pilih={LAKTASI_ID}",
+                                  f"#kategori=ruang-laktasi&dari={EMPTY_KELURAHAN}&pilih={LAKTASI_ID}"],
+                         ids=["pilih", "jawaban"])
+def test_shared_answer_on_a_wide_screen_shows_its_card(browser, site_url, link):
+    """On a wide screen the closed panel is only its button: a shared link naming a facility
+    opens the panel, so its card shows beside its popup (the card stayed hidden)."""
+    ctx, page = new_page(browser, viewport=WIDE)
+    try:
+        page.goto(f"{site_url}peta/{link}")
+        frame = map_frame(page, "peta.html")
+        frame.wait_for_function("id => document.documentElement.dataset.pkPilih === id",
+                                arg=LAKTASI_ID)
+        card = frame.locator("#pk-kartu")
+        assert card.is_visible()
+        assert LAKTASI in card.inner_text()
+        assert card.get_by_role("link", name="Detail").is_visible()
+        assert frame.locator("#pk-panel").get_attribute("data-tinggi") == "setengah"
+        assert frame.locator(".pk-panel-toggle").get_attribute("aria-expanded") == "true"
+        frame.locator(".leaflet-popup .pk-nama").wait_for()
+        assert frame.locator(".leaflet-popup .pk-nama").text_content() == LAKTASI
+        # The chosen marker in the map's box, beside the panel (not under it).
+        marker = box(frame.locator(".pk-marker.pk-dipilih"))
+        view, panel = box(frame.locator(".folium-map")), box(frame.locator("#pk-panel"))
+        assert inside(marker, view), (marker, view)
+        assert not overlaps(marker, panel), (marker, panel)
+        assert f"pilih={LAKTASI_ID}" in unquote(page.url)
+        ctx.recorder.assert_clean()
+    finally:
+        ctx.close()

@@ -131,12 +131,25 @@
 
     // -- heights: kecil (count and card), setengah, penuh; the map's box follows ----------
     var height = "kecil";
-    function layout() {
-      var top = app.chips.offsetHeight, phone = PHONE.matches;
+    // The map's box: below the chips and, on a phone, above the sheet. `sizes` are the
+    // heights last seen; `placed` the box in force (at first the stylesheet's estimate,
+    // html.pk-penuh in peta.css, which the map was made with).
+    var sizes = { chips: 0, panel: 0 }, placed = null;
+    function place(force) {
+      var top = Math.round(sizes.chips) + "px";
+      var bottom = PHONE.matches ? Math.round(sizes.panel) + "px" : "0px";
+      if (!force && placed && placed[0] === top && placed[1] === bottom) return;
+      placed = [top, bottom];
       var root = document.documentElement.style;
-      root.setProperty("--pk-atas", top + "px");
-      root.setProperty("--pk-bawah", phone ? panel.offsetHeight + "px" : "0px");
+      root.setProperty("--pk-atas", top);
+      root.setProperty("--pk-bawah", bottom);
       map.invalidateSize({ pan: false });
+    }
+    // Measured now (a forced layout): after a resize, a new height, a card shown or closed.
+    function layout() {
+      sizes.chips = app.chips.offsetHeight;
+      sizes.panel = panel.offsetHeight;
+      place(true);
     }
     // `settle`: leave the measuring to the ResizeObserver (after the browser's own layout)
     // rather than forcing a layout now; used while the page starts.
@@ -295,7 +308,10 @@
       state.pilih = id;
       showCard(f);
       var phone = PHONE.matches;
+      // A phone shows the card on the closed sheet; a wide screen's closed panel is just its
+      // button, so it opens to show the card (a shared link with pilih= opens the same answer).
       if (phone) app.setHeight("kecil");
+      else if (height === "kecil") app.setHeight("setengah");
       app.focus(id, !phone, function (m) {
         // The origin and the facility both in the map's box, unless that would hide the
         // marker in a cluster again: then the facility alone, at the zoom that shows it.
@@ -358,6 +374,9 @@
     // Open at the height the link asks for: a filter or an origin means a question to answer.
     var asked = P.FILTER_KEYS.some(function (k) { return state[k]; }) || state.dari;
     app.chips = buildChips(app);
+    // The box the map was made with (read before the chips and the sheet join the document).
+    var css = getComputedStyle(document.documentElement);
+    placed = [css.getPropertyValue("--pk-atas").trim(), css.getPropertyValue("--pk-bawah").trim()];
     var mapEl = map.getContainer();
     mapEl.parentNode.insertBefore(app.chips, mapEl);
     mapEl.parentNode.insertBefore(panel, mapEl);
@@ -366,7 +385,15 @@
       L.DomEvent.disableScrollPropagation(n);
     });
     if (window.ResizeObserver) {  // a count line that wraps, a card that appears…
-      var watch = new ResizeObserver(function () { layout(); });
+      // The observer's own sizes (measured in the browser's layout, none forced here); the
+      // map's box changes only when they differ from the box in force.
+      var watch = new ResizeObserver(function (entries) {
+        entries.forEach(function (e) {
+          var box = e.borderBoxSize && e.borderBoxSize[0];
+          sizes[e.target === panel ? "panel" : "chips"] = box ? box.blockSize : e.target.offsetHeight;
+        });
+        place(false);
+      });
       watch.observe(panel);
       watch.observe(app.chips);
     }

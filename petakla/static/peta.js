@@ -688,6 +688,12 @@
     }).catch(function () { /* without the outline the words still say it */ }).then(ready);
   }
 
+  // The full map's box is laid out for its chips and sheet before the document's first paint
+  // (peta.css: html.pk-penuh), so nothing moves when they appear (a layout shift).
+  if (syncTarget() !== null && document.documentElement) {
+    document.documentElement.classList.add("pk-penuh");
+  }
+
   window.PetaKLA = { main: main, mini: mini, _isOpen: isOpen, _minute: minuteOfWeekWITA,
                      FILTER_KEYS: FILTER_KEYS,
                      util: { el: el, esc: esc, pinHtml: pinHtml, fold: fold, distanceM: distanceM,
