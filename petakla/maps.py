@@ -152,8 +152,14 @@ def _base_map(config: Config, title: str, zoom: int, mode: str, options: dict,
                     ("gesture_handling", f"{ROOT_FROM_MAP}{GESTURE_JS}")]
     m.default_css = [("leaflet_css", f"{ROOT_FROM_MAP}{VENDOR}/leaflet/leaflet.css"),
                      ("gesture_handling_css", f"{ROOT_FROM_MAP}{GESTURE_CSS}")]
-    folium.TileLayer(tiles=config.tiles, attr=config.tiles_attribution, name="OpenStreetMap",
-                     max_zoom=18, max_native_zoom=18).add_to(m)
+    if mode == "main":
+        # The full and embedded maps add their tiles in a task after the one that makes the
+        # map (peta.js; the document's start-up in short tasks).
+        options = {**options, "ubin": {"url": config.tiles, "attribution": config.tiles_attribution,
+                                       "maxZoom": 18, "maxNativeZoom": 18}}
+    else:
+        folium.TileLayer(tiles=config.tiles, attr=config.tiles_attribution, name="OpenStreetMap",
+                         max_zoom=18, max_native_zoom=18).add_to(m)
     for extra in extras:
         extra(m)
     FacilityLayer(mode, options).add_to(m)

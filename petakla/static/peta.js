@@ -240,8 +240,9 @@
                 origin: null, ready: false, details: false, panelOpen: false };
     FILTER_KEYS.concat(ANSWER_KEYS).forEach(function (k) { app.state[k] = params[k] || ""; });
     window.PetaKLA.app = app;
-    // Metric only (Leaflet's default adds miles and feet).
-    L.control.scale({ imperial: false }).addTo(map);
+    // The tiles' credit from the start (their layer comes in a later task): the attribution
+    // line keeps its width then, and nothing moves.
+    if (opts.ubin && map.attributionControl) map.attributionControl.addAttribution(opts.ubin.attribution);
 
     if (!full && map.gestureHandling) map.gestureHandling.enable();  // embedded: scroll the page, not the map
     // chunkedLoading keeps the page responsive while tens of thousands of markers are
@@ -282,7 +283,6 @@
       app.ready = true;
       document.documentElement.setAttribute("data-pk-ready", String(app.shown ? app.shown.length : 0));
     }
-    map.addLayer(cluster);
     app.cluster = cluster;
 
     // A marker gets its popup when first clicked (or Enter pressed on it): one listener on the
@@ -437,10 +437,17 @@
       });
     }
 
-    // The marker table is inside this document (maps.py); its rows are read in a task of
-    // their own, after the one that made the map (Leaflet's start-up, Folium's script).
-    new Promise(function (resolve) {
-      setTimeout(resolve, 0);
+    // The map's parts each in a task of their own after the one that made the map (Leaflet's
+    // start-up, Folium's script): the base map's tiles (opts.ubin, maps.py), the scale and
+    // the (still empty) cluster layer, then the marker table inside this document (maps.py).
+    nextTask().then(function () {
+      if (opts.ubin) L.tileLayer(opts.ubin.url, opts.ubin).addTo(map);
+      return nextTask();
+    }).then(function () {
+      // Metric only (Leaflet's default adds miles and feet).
+      L.control.scale({ imperial: false }).addTo(map);
+      map.addLayer(cluster);
+      return nextTask();
     }).then(function () {
       return JSON.parse(document.getElementById(opts.titik).textContent);
     }).then(function (t) {
@@ -451,7 +458,7 @@
       // the map, which then has no marker to move yet. The rest of the panel waits for the
       // markers (app.afterMarkers).
       window.PetaKLA.panel(app, ready);  // peta-panel.js
-      return new Promise(function (resolve) { setTimeout(resolve, 0); });
+      return nextTask();
     }).then(function () {
       var view = (params.peta || "").split(",").map(parseFloat);
       var filtered = FILTER_KEYS.some(function (k) { return app.state[k]; });
@@ -509,10 +516,16 @@
     }
   }
 
+  // A promise kept in a task of its own (after whatever the current one still does).
+  function nextTask() {
+    return new Promise(function (resolve) { setTimeout(resolve, 0); });
+  }
+
   // ---- the first view, quickly ------------------------------------------------------------
 
   var SLICE_MS = 8;
   var SYNC_MAX = 100;  // fewer markers are filed at once, as MarkerCluster's first chunk does
+  var SYNC_ICONS = 20;  // fewer icons are drawn at once
 
   // inSlices' plain, synchronous twin.
   function atOnce(items, fn, done) {
@@ -530,12 +543,12 @@
   // before stays a task of its own), then done() in a task of its own: making and clustering
   // thousands of markers is no long task on the page's main thread. The clock is read every
   // 20 items (a slow or busy phone takes longer per item than one expects).
-  function inSlices(items, fn, done) {
-    var i = 0;
+  function inSlices(items, fn, done, every) {
+    var i = 0, n = every || 20;
     function step() {
       var until = Date.now() + SLICE_MS;
       for (; i < items.length; i++) {
-        if (i % 20 === 19 && Date.now() > until) { setTimeout(step, 0); return; }
+        if (i % n === n - 1 && Date.now() > until) { setTimeout(step, 0); return; }
         fn(items[i], i);
       }
       setTimeout(done, 0);
@@ -572,9 +585,32 @@
       top = cluster._topClusterLevel;
       top._recalculateBounds();
       cluster._refreshClustersIcons();
-      top._recursivelyAddChildrenToMap(null, cluster._zoom, cluster._currentShownBounds);
-      done();
+      drawInSlices(cluster, function () {
+        top._recursivelyAddChildrenToMap(null, cluster._zoom, cluster._currentShownBounds);
+      }, done);
     });
+  }
+
+  // The view's icons (a hundred-odd clusters and lone markers at 1,000 facilities) go on the
+  // map in slices too: `draw` runs with the cluster group's visible layer collecting what it
+  // is given, which then joins the map SLICE_MS at a time. A move meanwhile adds the rest at
+  // once first (MarkerCluster then redraws from a complete map, as after its own addLayers).
+  function drawInSlices(cluster, draw, done) {
+    var shown = cluster._featureGroup, queue = [], map = cluster._map;
+    shown.addLayer = function (layer) { queue.push(layer); return shown; };
+    try { draw(); } finally { delete shown.addLayer; }  // its own method again
+    var next = 0;
+    function flush() {
+      for (; next < queue.length; next++) shown.addLayer(queue[next]);
+    }
+    if (queue.length <= SYNC_ICONS) { flush(); done(); return; }
+    map.on("movestart", flush);
+    inSlices(queue, function (layer, i) {
+      if (i >= next) { shown.addLayer(layer); next = i + 1; }
+    }, function () {
+      map.off("movestart", flush);
+      done();
+    }, 4);
   }
 
   // From opts.pratinjau facilities on (maps.PREVIEW_MIN), the first view is drawn from a plain
