@@ -18,6 +18,7 @@ from .config import Config
 from .export import CSV_NOTE, column_docs
 from .geo import boundary_source
 from .hours import jam_buka_text
+from .mapimage import picture_path
 from .maps import mini_map_src
 from .model import APPROX_LABELS, Facility
 from .osm_export import osm_summary
@@ -199,6 +200,13 @@ def facility_pages(config: Config, vocab: Vocab, facilities: list[Facility],
             for f in facilities if not f.protected}
 
 
+def _picture(kind: str, slug: str, groups) -> dict:
+    """The map picture of a kecamatan or kategori page (mapimage.pictures() draws one exactly
+    when a facility of the page has a location) and how many dots it shows."""
+    located = sum(1 for _, items in groups for f in items if f.has_location)
+    return {"picture": picture_path(kind, slug) if located else "", "located": located}
+
+
 def generate_pages(config: Config, vocab: Vocab, city: City,
                    facilities: list[Facility], site_url: str = "", memo=None,
                    with_facilities: bool = True) -> dict[str, str]:
@@ -245,7 +253,8 @@ def generate_pages(config: Config, vocab: Vocab, city: City,
             {"title": f"Kecamatan {kc.nama}",
              "description": f"Fasilitas ramah anak di Kecamatan {kc.nama}, {config.kota_nama}."},
             env.get_template("kecamatan.md.j2").render(**common, kc=kc, groups=groups, n=n,
-                                                       root="../../"))
+                                                       root="../../", **_picture(
+                                                           "kecamatan", kc.slug, groups)))
         pages[f"kecamatan/{kc.slug}/daftar.md"] = HtmlOnly.page(
             {"title": f"Kecamatan {kc.nama} — versi teks",
              "description": f"Daftar lengkap fasilitas ramah anak di Kecamatan {kc.nama}, "
@@ -274,6 +283,7 @@ def generate_pages(config: Config, vocab: Vocab, city: City,
             {"title": cat.label, "description": f"{cat.label}: {cat.klaster.judul}."},
             env.get_template("kategori.md.j2").render(
                 **common, cat=cat, items=items, root="../../",
+                **_picture("kategori", cat.slug, [(None, items)]),
                 groups=[(kc, g) for kc, g in groups if g], contacts=contacts,
                 protected_counts=[(kc, protected_count[kc.kode]) for kc in city.kecamatan]))
     pages["data/index.md"] = env.get_template("data.md.j2").render(

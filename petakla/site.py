@@ -29,6 +29,7 @@ from .export import DOWNLOADS, downloads
 from .form import form_files, form_originals
 from .geo import kelurahan_points, load_boundaries
 from .laporan import BuildInfo, build_info, laporan_files, laporan_side_files
+from .mapimage import pictures
 from .maps import (
     CATEGORY_CSS,
     DATA_FILE,
@@ -104,6 +105,7 @@ def generate(config: Config, result: CheckResult | None = None, site_url: str = 
     out.update(map_documents(config, vocab, city=city, facilities=facilities, points=points,
                              extras=map_extras(config)))
     out[DATA_FILE] = map_data(facilities)
+    out.update(pictures(config, vocab, city, facilities, boundaries))
     out[CATEGORY_CSS] = category_css(vocab)
     out.update(generate_pages(config, vocab, city, facilities, site_url=site_url, memo=memo,
                               with_facilities=early is None))

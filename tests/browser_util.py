@@ -109,8 +109,13 @@ class Recorder:
 
 def map_frame(page: Page, src_part: str) -> Frame:
     """The map document in the page's iframe whose src contains `src_part`, once peta.js has
-    placed its markers (it sets <html data-pk-ready="N">). Lazy iframes load when scrolled to."""
+    placed its markers (it sets <html data-pk-ready="N">). Lazy iframes load when scrolled to.
+    Kecamatan and kategori pages show a picture of their map until its "Buka peta interaktif"
+    button is pressed: pressed here, as a visitor does."""
     iframe = page.locator(f"iframe[src*='{src_part}']")
+    start = page.locator(f"[data-pk-peta*='{src_part}'] .pk-peta-buka")
+    if not iframe.count() and start.count():
+        start.click()
     iframe.scroll_into_view_if_needed()
     handle = iframe.element_handle()
     frame = handle.content_frame()

@@ -61,6 +61,8 @@ def test_every_page_type_shows_payloads_as_text(browser, hostile_site):
         for path in PAGES:
             page.goto(url + path)
             page.wait_for_load_state("networkidle")
+            for start in page.locator(".pk-peta-buka").all():  # a map shown as its picture
+                start.click()
             for iframe in page.locator("iframe").all():
                 iframe.scroll_into_view_if_needed()
             page.wait_for_timeout(300)

@@ -215,6 +215,7 @@ AXE_PAGES = [
     ("peta", "peta/", "peta.html"),
     ("fasilitas", f"fasilitas/{FULL_ID}/", "mini.html"),
     ("kecamatan", "kecamatan/banjarmasin-tengah/", "peta.html#kecamatan="),
+    ("kecamatan-gambar", "kecamatan/banjarmasin-tengah/", None),  # the map's picture, as loaded
     ("kategori", "kategori/ruang-laktasi/", "peta.html#kategori="),
     ("data", "data/", None),
     ("laporan", "laporan/", None),

@@ -75,8 +75,9 @@ class LinkCollector(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        # data-pk-src: a map or form iframe, given its src by situs.js once the page loaded
-        for name in ("href", "src", "data-pk-src"):
+        # data-pk-src: a map or form iframe, given its src by situs.js once the page loaded;
+        # data-pk-peta: the map a kecamatan or kategori page starts in place of its picture
+        for name in ("href", "src", "data-pk-src", "data-pk-peta"):
             if attrs.get(name):
                 self.urls.append((tag, name, attrs[name]))
         inside = any(self.stack)

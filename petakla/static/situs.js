@@ -30,6 +30,22 @@
     afterLoad();
   }
 
+  // Kecamatan and kategori pages show a still picture of their map (mapimage.py) and start
+  // the interactive map in its place when asked: Leaflet's start-up in a same-origin frame
+  // was most of those pages' main-thread time while they load on a phone.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".pk-peta-buka");
+    var box = button && button.closest("[data-pk-peta]");
+    if (!box) return;
+    var frame = document.createElement("iframe");
+    frame.title = box.getAttribute("data-pk-judul");
+    frame.src = box.getAttribute("data-pk-peta");
+    box.removeAttribute("data-pk-peta");
+    box.classList.remove("pk-peta--gambar");
+    box.replaceChildren(frame);
+    frame.focus();  // the button is gone: keyboard focus goes on into the map
+  });
+
   function say(button, text) {
     var box = button.closest(".pk-bagikan");
     var status = box && box.querySelector(".pk-salin-status");
