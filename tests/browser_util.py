@@ -164,15 +164,45 @@ def reveal_marker(frame: Frame, facility_id: str, title: str, tries: int = 8) ->
     # Centre the map on the facility first: a marker just outside the visible map can still
     # be in the DOM (MarkerCluster keeps a margin), where it cannot be clicked.
     frame.evaluate(_CENTRE_ON, facility_id)
-    frame.wait_for_timeout(300)
+    map_still(frame)
     for _ in range(tries):
         if marker.count() == 1 and marker.is_visible():
             return marker
         nearest = frame.evaluate(_NEAREST_CLUSTER, facility_id)
         assert nearest >= 0, f"{title!r} is neither a visible marker nor inside a cluster"
         frame.locator(".marker-cluster").nth(nearest).click()
-        frame.wait_for_timeout(450)  # Leaflet's zoom and MarkerCluster's animation
+        map_still(frame)  # Leaflet's zoom and MarkerCluster's animation
     raise AssertionError(f"marker {title!r} not revealed after {tries} cluster clicks")
+
+
+# The map stands still: no zoom or pan animation of Leaflet, no MarkerCluster animation (nor its
+# tidy-up queued 300 ms after a zoom), for three animation frames in a row at the same view —
+# Leaflet starts an animated zoom one frame after it is asked for (_tryAnimatedZoom), so one
+# still frame right after a click proves nothing.
+_STILL = """(token) => {
+  const app = window.PetaKLA && window.PetaKLA.app, map = app && app.map;
+  let w = window.__pkStill;
+  if (!w || w.token !== token) w = window.__pkStill = { token, view: null, n: 0 };
+  if (!map) return false;
+  const c = app.cluster;
+  const moving = map._animatingZoom || (map._panAnim && map._panAnim._inProgress)
+    || map._flyToFrame || (c && (c._inZoomAnimation > 0 || c._queueTimeout));
+  if (moving) { w.view = null; w.n = 0; return false; }
+  const at = map.getCenter(), view = [at.lat, at.lng, map.getZoom()].join();
+  if (view !== w.view) { w.view = view; w.n = 1; return false; }
+  return ++w.n >= 3;
+}"""
+_still_calls = 0
+
+
+def map_still(frame: Frame, timeout: float = 15_000) -> None:
+    """Wait until the frame's map (PetaKLA.app) stands still and no CSS animation or
+    transition runs (markers fading in or out, a popup fading in): geometry, visibility and
+    colours are then final."""
+    global _still_calls
+    _still_calls += 1
+    frame.wait_for_function(_STILL, arg=_still_calls, polling="raf", timeout=timeout)
+    settle(frame, timeout)
 
 
 def axe_run(page: Page, options: str = "{}") -> dict:

@@ -16,6 +16,7 @@ from browser_util import (
     LOCAL,
     TILE_HOST,
     map_frame,
+    map_still,
     new_page,
     reveal_marker,
 )
@@ -64,8 +65,8 @@ def test_error_recorder_sees_errors_inside_map_frames(page, site_url):
     """The checks above would catch an exception or console error inside a map iframe."""
     page.goto(site_url + "peta/")
     frame = map_frame(page, "peta.html")
-    frame.evaluate("() => { console.error('uji galat'); setTimeout(() => { throw new Error('uji'); }) }")
-    page.wait_for_timeout(200)
+    with page.expect_event("pageerror"), page.expect_console_message(lambda m: m.type == "error"):
+        frame.evaluate("() => { console.error('uji galat'); setTimeout(() => { throw new Error('uji'); }) }")
     problems = page.context.recorder.problems()
     assert any("uji galat" in p for p in problems), problems
     assert any("page error" in p and "uji" in p for p in problems), problems
@@ -101,9 +102,8 @@ def test_marker_opens_popup_with_the_escaped_name(browser, site_url, screenshot_
         assert name.evaluate("el => el.children.length") == 0  # ... not as a <b> element
         assert frame.locator(".leaflet-popup b").count() == 0
         # Leaflet fades the popup in and pans the map to fit it; wait for both to finish.
-        frame.wait_for_function("() => getComputedStyle(document.querySelector('.leaflet-popup'))"
-                                ".opacity === '1' && !document.querySelector('.leaflet-pan-anim')")
-        page.wait_for_timeout(300)
+        map_still(frame)
+        assert frame.locator(".leaflet-popup").evaluate("el => getComputedStyle(el).opacity") == "1"
         shot(page, screenshot_dir, f"peta-popup-{device}", full_page=False)
         # The popup's link opens the facility page in the top window.
         frame.locator(".leaflet-popup a", has_text="Lihat detail").click()

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from browser_util import map_frame
+from browser_util import map_frame, map_still
 from helpers_site import make_project, serve
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "hostile"
@@ -18,6 +18,9 @@ INJECTED = ("img[src='x'], svg[onload], iframe[src^='javascript'], a[href^='java
             "[onmouseover], [onclick], [onerror], b[onclick], body > style")
 CSP_PROBE = """window.__pkCsp = []; document.addEventListener('securitypolicyviolation',
   e => window.__pkCsp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile));"""
+# An iframe's own document (situs.js gives it its src), loaded: its CSP <meta> is in place.
+LOADED = """el => { const d = el.getAttribute('src') && el.contentDocument;
+  return !!d && d.URL !== 'about:blank' && d.readyState === 'complete'; }"""
 PAGES = ["", "peta/", "fasilitas/serangan-laktasi/", "fasilitas/serangan-taman/",
          "kecamatan/banjarmasin-tengah/", "kecamatan/banjarmasin-tengah/daftar/",
          "kategori/ruang-laktasi/", "data/", "cakupan/", "tambah/",
@@ -64,8 +67,8 @@ def test_every_page_type_shows_payloads_as_text(browser, hostile_site):
             for start in page.locator(".pk-peta-buka").all():  # a map shown as its picture
                 start.click()
             for iframe in page.locator("iframe").all():
-                iframe.scroll_into_view_if_needed()
-            page.wait_for_timeout(300)
+                iframe.scroll_into_view_if_needed()  # lazy: loaded when near the viewport
+                page.wait_for_function(LOADED, arg=iframe.element_handle())
             _assert_clean_dom(page.frames, path or "/")
         # The name is visible as text where it matters.
         page.goto(url + "fasilitas/serangan-laktasi/")
@@ -85,7 +88,7 @@ def test_every_page_type_shows_payloads_as_text(browser, hostile_site):
         assert any("<img src=x onerror=alert('img')>" in n for n in names), names
         frame.locator(".pk-hasil-nama").first.click()
         frame.locator(".leaflet-popup .pk-nama").wait_for()
-        page.wait_for_timeout(300)
+        map_still(frame)  # the popup in place
         _assert_clean_dom(page.frames, "popup")
     finally:
         ctx.close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from urllib.parse import unquote
 
-from browser_util import map_frame
+from browser_util import map_frame, map_still
 from playwright.sync_api import Frame, Page
 
 LAKTASI_ID, LAKTASI = "contoh-ruang-laktasi-teluk-dalam", "Contoh Ruang Laktasi Teluk Dalam"
@@ -56,7 +56,7 @@ def test_filter_lives_in_the_url_and_survives_a_reload(page: Page, site_url):
     assert frame.get_by_label("Kecamatan").input_value() == "banjarmasin-tengah"
     checked = frame.locator(".pk-kategori input:checked").evaluate_all("els => els.map(e => e.value)")
     assert checked == ["ruang-laktasi"]
-    frame.wait_for_timeout(600)  # cluster animation
+    map_still(frame)  # the markers of the other categories fade out
     assert visible_marker_titles(frame) == [LAKTASI]
     assert frame.locator(".pk-hasil-nama").all_text_contents() == [LAKTASI]
     page.context.recorder.assert_clean()

@@ -21,7 +21,15 @@ TWIN = """async () => {
   const mine = app.shown.map(f => app.markers[f.i]);
   const copies = mine.map(m => L.marker(m.getLatLng()));
   twin.addLayers(copies);  // not chunked: done when it returns
-  const wait = ms => new Promise(r => setTimeout(r, ms));
+  // Both layers done with the zoom: no MarkerCluster animation nor its tidy-up queued 300 ms
+  // after it, for three animation frames in a row (browser_util.map_still).
+  const frame = () => new Promise(r => requestAnimationFrame(r));
+  const busy = g => g._inZoomAnimation > 0 || g._queueTimeout;
+  const still = async () => {
+    for (let n = 0; n < 3; n = map._animatingZoom || busy(ours) || busy(twin) ? 0 : n + 1) {
+      await frame();
+    }
+  };
   const where = (group, m) => {
     const p = group.getVisibleParent(m);
     if (!p) return null;
@@ -32,7 +40,7 @@ TWIN = """async () => {
   const centre = map.getCenter();
   for (const z of [11, 13, 15, 17]) {
     map.setView(centre, z, { animate: false });
-    await wait(700);  // MarkerCluster's zoom animation queue (300 ms)
+    await still();
     out.push([z, mine.map(m => where(ours, m)), copies.map(m => where(twin, m))]);
   }
   return { filed: mine.length, out };

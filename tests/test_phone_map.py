@@ -9,7 +9,7 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 import pytest
-from browser_util import map_frame, new_page
+from browser_util import map_frame, map_still, new_page
 from playwright.sync_api import Frame, Locator, Page
 
 PHONE = {"width": 390, "height": 844}
@@ -72,7 +72,7 @@ def assert_marker_in_view(frame: Frame, facility_id: str) -> None:
     """The chosen facility's marker lies inside the map's visible box: on screen, not under
     the sheet, the chips or any map control (zoom, scale, attribution)."""
     frame.wait_for_function("id => document.documentElement.dataset.pkPilih === id", arg=facility_id)
-    frame.wait_for_timeout(400)  # Leaflet's and MarkerCluster's animations
+    map_still(frame)  # Leaflet's and MarkerCluster's animations
     marker = frame.locator(".pk-marker.pk-dipilih")
     assert marker.count() == 1, "the chosen marker is not drawn (still in a cluster?)"
     assert frame.evaluate("id => PetaKLA.app.markerOf(id).getElement().classList.contains('pk-dipilih')",

@@ -5,7 +5,7 @@ the map scale, the footer and the header title."""
 from __future__ import annotations
 
 import pytest
-from browser_util import map_frame, new_page
+from browser_util import map_frame, map_still, new_page
 
 PHONE = {"width": 390, "height": 844}
 
@@ -68,7 +68,7 @@ def test_embedded_map_markers_clear_of_controls_and_scale_is_metric(phone_page, 
                  "kategori/ruang-laktasi/"):
         page.goto(site_url + path)
         frame = map_frame(page, "peta.html")
-        frame.wait_for_timeout(500)  # fitBounds, cluster animation
+        map_still(frame)  # fitBounds, cluster animation
         scales = frame.locator(".leaflet-control-scale-line")
         assert scales.count() == 1, path  # one line: metres or kilometres only
         text = scales.text_content()
