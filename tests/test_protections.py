@@ -10,7 +10,6 @@ import resource
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from helpers_site import FIXTURE_RECORDS, make_project
@@ -58,16 +57,24 @@ def test_protected_facility_with_a_point_is_never_published_by_the_model(project
 
 # --- the site swap: readers never see a gap; pages of removed records go ---------------------
 
+# Reads site/index.html over and over until the file `stop` exists or, given a third
+# argument, until it has read 100 pages containing that text; says "ready" after its first
+# whole page (the test acts only then: a slow start must not let a swap pass unwatched).
 READER = """
 import sys, os, json
 site, stop = sys.argv[1], sys.argv[2]
-ok = gaps = 0
-while not os.path.exists(stop):
+until = sys.argv[3].encode() if len(sys.argv) > 3 else None
+ok = gaps = seen = 0
+while not os.path.exists(stop) and seen < 100:
     try:
         with open(os.path.join(site, "index.html"), "rb") as fh:
             body = fh.read()
-        ok += body.rstrip().endswith(b"</html>")
-        gaps += not body.rstrip().endswith(b"</html>")
+        whole = body.rstrip().endswith(b"</html>")
+        ok += whole
+        gaps += not whole
+        if whole and ok == 1:
+            print("ready", flush=True)
+        seen += bool(until and until in body)
     except OSError:
         gaps += 1
 print(json.dumps({"ok": ok, "gaps": gaps}))
@@ -95,11 +102,12 @@ def test_rebuild_after_removing_a_record_while_the_site_is_read(tmp_path):
     reader = subprocess.Popen([sys.executable, "-c", READER, str(site), str(stop)],
                               stdout=subprocess.PIPE, text=True)
     try:
+        assert reader.stdout.readline() == "ready\n"
         _build(root)
     finally:
         stop.touch()
         out, _ = reader.communicate(timeout=60)
-    reads = json.loads(out)
+    reads = json.loads(out.splitlines()[-1])
     assert reads["gaps"] == 0 and reads["ok"] > 100, reads
     assert not (site / "fasilitas" / removed).exists()
     assert sorted(p.name for p in (site / "fasilitas").iterdir() if p.is_dir()) == [kept]
@@ -122,13 +130,16 @@ def test_swap_leaves_no_gap_and_no_stale_file(tmp_path):
         (folder / "index.html").write_text(f"<html>{label}</html>", encoding="utf-8")
     (target / "hanya-lama.html").write_text("<html>lama</html>", encoding="utf-8")
     stop = tmp_path / "berhenti"
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(target), str(stop)],
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(target), str(stop), "baru"],
                               stdout=subprocess.PIPE, text=True)
-    time.sleep(0.5)  # the reader is reading
-    _swap(new, target)
-    time.sleep(0.2)
-    stop.touch()
-    reads = json.loads(reader.communicate(timeout=60)[0])
+    try:
+        assert reader.stdout.readline() == "ready\n"  # the reader is reading
+        _swap(new, target)
+        out = reader.communicate(timeout=60)[0]  # it stops after 100 reads of the new site
+    finally:
+        stop.touch()
+        reader.wait(timeout=60)
+    reads = json.loads(out.splitlines()[-1])
     assert reads["gaps"] == 0 and reads["ok"] > 100, reads
     assert not (target / "hanya-lama.html").exists() and not new.exists()
     assert (target / "index.html").read_text(encoding="utf-8") == "<html>baru</html>"
