@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
 import signal
+import socket
 import tempfile
 import time
 from os.path import isfile, join
@@ -15,6 +17,7 @@ from urllib.parse import urlsplit
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
 from mkdocs.livereload import LiveReloadServer, _serve_url
 
 from .preview import preview_of
@@ -32,6 +35,31 @@ class _Server(LiveReloadServer):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.observer = _observer()
+
+    def check_address(self) -> None:
+        """Abort if another program holds the address (MkDocs binds only after the first
+        build, which at 10,000 records takes a minute, and then fails with a traceback).
+        A probe with the server's own options: a port left in TIME_WAIT is free."""
+        with socket.socket(self.address_family, self.socket_type) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(self.server_address)
+            except OSError as exc:
+                self.in_use(exc)
+
+    def in_use(self, exc: OSError) -> None:
+        if exc.errno != errno.EADDRINUSE:
+            raise exc
+        host, port = self.server_address[:2]
+        raise Abort(f"alamat {host}:{port} sudah dipakai program lain (mungkin pratinjau lain "
+                    "masih berjalan). Hentikan program itu, atau pilih port lain, misalnya: "
+                    "build_map.py serve --dev-addr 127.0.0.1:8001") from None
+
+    def server_bind(self) -> None:
+        try:
+            super().server_bind()
+        except OSError as exc:  # taken since check_address()
+            self.in_use(exc)
 
     def changes_waiting(self) -> bool:
         """A file changed since the current build began (MkDocs' build loop clears the flag
@@ -94,8 +122,28 @@ def _observer():
 
 def serve(config_file: str, dev_addr: str) -> None:
     """Serve the site at `dev_addr`, rebuilding it when its inputs change (MkDocs' `serve`
-    with `dirty` builds, as petakla.preview and petakla.rebuild use them)."""
+    with `dirty` builds, as petakla.preview and petakla.rebuild use them). The site is built
+    into a temporary folder, removed however serve ends."""
+    # `kill` (as a benchmark or a test stops it) ends it like Ctrl-C: the preview's own
+    # processes are stopped and the folder removed. The handler is in place before the folder
+    # exists, and SIGTERM is held back (where the system can) until the `try` has begun.
+    hold = getattr(signal, "pthread_sigmask", None)
+    signal.signal(signal.SIGTERM, _interrupt)
+    if hold:
+        hold(signal.SIG_BLOCK, {signal.SIGTERM})
     site_dir = tempfile.mkdtemp(prefix="mkdocs_")
+    try:
+        if hold:
+            hold(signal.SIG_UNBLOCK, {signal.SIGTERM})
+        _serve(config_file, dev_addr, site_dir)
+    except KeyboardInterrupt:
+        log.info("Shutting down...")
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second kill must not cut this short
+        shutil.rmtree(site_dir, ignore_errors=True)
+
+
+def _serve(config_file: str, dev_addr: str, site_dir: str) -> None:
     _atomic_writes()
 
     def get_config():
@@ -136,6 +184,7 @@ def serve(config_file: str, dev_addr: str) -> None:
 
     server = _Server(builder=builder, host=host, port=port, root=site_dir,
                      mount_path=mount_path)
+    server.check_address()
 
     def error_page(code: int) -> bytes | None:
         page = join(site_dir, f"{code}.html")
@@ -145,9 +194,6 @@ def serve(config_file: str, dev_addr: str) -> None:
         return None
 
     server.error_handler = error_page
-    # `kill` (as a benchmark or a test stops it) ends it like Ctrl-C: the temporary folder is
-    # removed and the preview's own processes are stopped
-    signal.signal(signal.SIGTERM, _interrupt)
     try:
         builder(config)
         server.watch(config.docs_dir)
@@ -159,12 +205,9 @@ def serve(config_file: str, dev_addr: str) -> None:
             server.serve()
         finally:
             server.shutdown()
-    except KeyboardInterrupt:
-        log.info("Shutting down...")
     finally:
         state.background.stop()
         config.plugins.on_shutdown()
-        shutil.rmtree(site_dir, ignore_errors=True)
 
 
 def _interrupt(signum, frame) -> None:

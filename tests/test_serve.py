@@ -22,9 +22,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _fetch(url: str) -> str | None:
+def _fetch(url: str, timeout: float = 2) -> str | None:
     try:
-        with urllib.request.urlopen(url, timeout=2) as resp:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
             return resp.read().decode("utf-8")
     except OSError:
         return None
@@ -53,25 +53,45 @@ def _project(root: Path, record: str) -> Path:
     return path
 
 
-@contextlib.contextmanager
-def _serving(root: Path) -> Iterator[str]:
-    """`build_map.py serve` as a fresh process; yields its base URL; no traceback at the end."""
-    port = _free_port()
-    proc = subprocess.Popen(
+def _start(root: Path, port: int) -> subprocess.Popen:
+    """`build_map.py serve` as a fresh process, its temporary files in root/tmp (TMPDIR)."""
+    (root / "tmp").mkdir(exist_ok=True)
+    return subprocess.Popen(
         [sys.executable, str(ROOT / "build_map.py"), "--root", str(root), "serve",
          "--dev-addr", f"127.0.0.1:{port}"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env={**os.environ, "TMPDIR": str(root / "tmp")},
     )
+
+
+def _stop(proc: subprocess.Popen) -> str:
+    """SIGTERM, as a benchmark, a service manager or `kill` stops it; its output."""
+    proc.terminate()
+    try:
+        return proc.communicate(timeout=60)[0].decode("utf-8", "replace")
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.communicate()[0].decode("utf-8", "replace")
+
+
+def _left(root: Path) -> list[str]:
+    """MkDocs-style site folders serve left in its temporary folder."""
+    return sorted(p.name for p in (root / "tmp").glob("mkdocs_*"))
+
+
+@contextlib.contextmanager
+def _serving(root: Path) -> Iterator[str]:
+    """`build_map.py serve` as a fresh process; yields its base URL; once stopped by SIGTERM:
+    no traceback, exit status 0 and its site folder removed."""
+    port = _free_port()
+    proc = _start(root, port)
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
-        proc.terminate()
-        try:
-            output = proc.communicate(timeout=10)[0].decode("utf-8", "replace")
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            output = proc.communicate()[0].decode("utf-8", "replace")
+        output = _stop(proc)
     assert "Traceback" not in output, output
+    assert proc.returncode == 0, output
+    assert _left(root) == [], output
 
 
 GOOD = ("nama: Contoh Taman Pertama\nkategori: ruang-bermain-ramah-anak\n"
@@ -102,12 +122,48 @@ def test_serve_keeps_serving_the_last_good_site_with_the_error_shown(tmp_path):
         record.write_text(GOOD.replace("Pertama", "Kedua") + "warna: merah\n", encoding="utf-8")
         error = "facilities/contoh-taman.yml:6:1: error: warna: kunci &#x27;warna&#x27; tidak dikenal"
         assert _wait_for(base, error, 30), "the preview does not show the record's error"
-        # Every page answers at once (no request waits for a good build), from the last good
-        # data, with the banner.
-        started = time.monotonic()
-        page = _fetch(url)
-        assert page is not None and time.monotonic() - started < 2
+        # Every page answers while the record is still broken (no request waits for a good
+        # build, which would never come), from the last good data, with the banner.
+        page = _fetch(url, timeout=30)
+        assert page is not None
         assert "Contoh Taman Pertama" in page and error in page and "Kedua" not in page
         record.write_text(GOOD.replace("Pertama", "Ketiga"), encoding="utf-8")
         assert _wait_for(url, "Contoh Taman Ketiga", 30), "the preview did not recover"
         assert "pk-galat-data" not in (_fetch(url) or "pk-galat-data")
+
+
+def test_serve_stopped_at_any_moment_leaves_no_site_folder(tmp_path):
+    """SIGTERM the moment serve's temporary site folder exists (before its first build): it
+    stops as after Ctrl-C, with the folder removed."""
+    _project(tmp_path, GOOD)
+    proc = _start(tmp_path, _free_port())
+    try:
+        deadline = time.monotonic() + 120
+        while not _left(tmp_path) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.001)
+        assert _left(tmp_path), "serve made no site folder"
+    finally:
+        output = _stop(proc)
+    assert proc.returncode == 0, output
+    assert "Traceback" not in output, output
+    assert _left(tmp_path) == [], output
+
+
+def test_serve_on_a_port_in_use_says_so_before_building(tmp_path):
+    """Another program (say, a preview still running) holds the address: serve says so in
+    one Indonesian line at once, without building first and without a traceback."""
+    _project(tmp_path, GOOD)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = _start(tmp_path, port)
+        try:
+            output = proc.communicate(timeout=120)[0].decode("utf-8", "replace")
+        finally:
+            if proc.poll() is None:
+                output = _stop(proc)
+    assert proc.returncode == 1, output
+    assert f"alamat 127.0.0.1:{port} sudah dipakai program lain" in output, output
+    assert "Traceback" not in output and "Building documentation" not in output, output
+    assert _left(tmp_path) == [], output
