@@ -365,6 +365,8 @@ def test_mkdocs_build_strict_cli_has_no_warnings(fixture_site, tmp_path):
     log = proc.stdout + proc.stderr
     assert proc.returncode == 0, log
     assert not [line for line in log.splitlines() if "WARNING" in line], log
+    # Every page is either in the nav or meant to be outside it (mkdocs.yml not_in_nav).
+    assert 'not included in the "nav"' not in log, log
     assert (out / "fasilitas" / HTML_NAME_ID / "index.html").is_file()
     assert (out / "data" / "fasilitas.geojson").is_file()
 
