@@ -137,7 +137,7 @@ def test_a_large_map_shows_its_first_view_before_the_clusters_are_built(tmp_path
         try:
             page.add_init_script(FIRST_VIEW)
             page.goto(url + "peta/peta.html")
-            page.wait_for_function("() => window.__first !== null")
+            page.wait_for_function("() => window.__first !== undefined")
             first = page.evaluate("window.__first")
             assert first["preview"], first  # the first icons are the quick clusters …
             assert not first["clustered"], first  # … drawn before MarkerCluster finished
@@ -155,7 +155,7 @@ def test_a_large_map_shows_its_first_view_before_the_clusters_are_built(tmp_path
             page.goto("about:blank")
             page.add_init_script("window.__clickFirst = true;")
             page.goto(url + "peta/peta.html")
-            page.wait_for_function("() => window.__first !== null && window.__clicked")
+            page.wait_for_function("() => window.__first !== undefined && window.__clicked !== undefined")
             page.wait_for_function("z => PetaKLA.app.map.getZoom() >= z + 2",
                                    arg=page.evaluate("window.__clicked"))
             # Filters keep working once the clusters are built.
