@@ -365,6 +365,7 @@ def test_shared_answer_on_a_wide_screen_shows_its_card(browser, site_url, link):
         assert frame.locator(".pk-panel-toggle").get_attribute("aria-expanded") == "true"
         frame.locator(".leaflet-popup .pk-nama").wait_for()
         assert frame.locator(".leaflet-popup .pk-nama").text_content() == LAKTASI
+        map_still(frame)  # the popup's pan to fit it
         # The chosen marker in the map's box, beside the panel (not under it).
         marker = box(frame.locator(".pk-marker.pk-dipilih"))
         view, panel = box(frame.locator(".folium-map")), box(frame.locator("#pk-panel"))
