@@ -6,6 +6,8 @@ the viewport (situs.css, content-visibility) while staying reachable."""
 
 from __future__ import annotations
 
+import re
+
 from browser_util import new_page
 from helpers_site import serve
 from test_map_open import many_records, map_site
@@ -134,3 +136,76 @@ def test_long_tables_render_only_near_the_viewport_and_stay_usable(browser, site
         ctx.recorder.assert_clean()
     finally:
         ctx.close()
+
+
+# The view drawn again (PetaKLA.app.apply(): its markers filed and its icons drawn anew, as after
+# a filter); on the first icon drawn while that drawing is under way (peta.js drawInSlices;
+# data-pk-cluster not yet set), the map is dragged at once, as an impatient visitor would.
+DRAG_WHILE_DRAWING = """() => new Promise(resolve => {
+  const app = PetaKLA.app;
+  const seen = new MutationObserver(records => {
+    const added = records.some(r => [...r.addedNodes].some(n => n.classList &&
+      (n.classList.contains('marker-cluster') || n.classList.contains('pk-marker'))));
+    if (!added) return;
+    seen.disconnect();
+    const moved = { drawing: !document.documentElement.dataset.pkCluster,
+                    drawn: app.cluster._featureGroup.getLayers().length };
+    app.map.panBy([300, 200], { animate: false });
+    app.whenClustered(() => resolve(moved));
+  });
+  seen.observe(document, { childList: true, subtree: true });
+  app.apply();
+})"""
+
+# After the move, ours against a twin layer filled by MarkerCluster's own addLayers at the same
+# zoom: every marker's visible parent, and no icon of another zoom level left on the map.
+AFTER_MOVE = """async () => {
+  const app = PetaKLA.app, map = app.map, ours = app.cluster, z = map.getZoom();
+  const twin = L.markerClusterGroup({ maxClusterRadius: ours.options.maxClusterRadius,
+                                      showCoverageOnHover: false });
+  map.addLayer(twin);
+  const mine = app.shown.map(f => app.markers[f.i]);
+  const copies = mine.map(m => L.marker(m.getLatLng()));
+  twin.addLayers(copies);
+  const where = (group, m) => {
+    const p = group.getVisibleParent(m);
+    if (!p) return null;
+    const ll = p.getLatLng();
+    return [p.getChildCount ? p.getChildCount() : 1, ll.lat.toFixed(7), ll.lng.toFixed(7)];
+  };
+  const stale = ours._featureGroup.getLayers().filter(l => l.getChildCount && l._zoom !== z);
+  return { zoom: z, stale: stale.length, drawn: ours._featureGroup.getLayers().length,
+           ours: mine.map(m => where(ours, m)), twin: copies.map(m => where(twin, m)) };
+}"""
+
+
+START_ZOOM = 18  # in one of the records' clouds: more than peta.js SYNC_ICONS (20) icons
+
+
+def test_a_drag_while_the_view_is_drawn_leaves_markerclusters_own_icons(tmp_path, browser):
+    """A view's icons join the map in slices (peta.js drawInSlices); a move meanwhile draws the
+    rest first, so MarkerCluster redraws from a complete map: no icon missing, none left
+    behind."""
+    records = many_records(400)
+    site = map_site(tmp_path, records)
+    lat, lon = re.search(r"lokasi: \[([-\d.]+), ([-\d.]+)\]", records["uji-banyak-00000"]).groups()
+    with serve(site) as url:
+        ctx, page = new_page(browser, viewport={"width": 1280, "height": 800})
+        try:
+            page.goto(url + f"peta/peta.html#peta={lat},{lon},{START_ZOOM}")
+            page.locator("html[data-pk-ready]").wait_for(state="attached", timeout=30_000)
+            page.wait_for_function("() => { const a = PetaKLA.app; return !a.map._animatingZoom"
+                                   " && !a.cluster._inZoomAnimation; }")
+            moved = page.evaluate(DRAG_WHILE_DRAWING)
+            assert moved["drawing"], moved  # the drag came while the view was being drawn
+            page.wait_for_function("() => { const a = PetaKLA.app; return !a.map._animatingZoom"
+                                   " && !a.cluster._inZoomAnimation; }")
+            result = page.evaluate(AFTER_MOVE)
+            assert result["zoom"] == START_ZOOM
+            assert result["stale"] == 0
+            assert result["drawn"] > 20
+            assert result["ours"] == result["twin"]
+            assert sum(p is not None for p in result["ours"]) > 20
+            ctx.recorder.assert_clean()
+        finally:
+            ctx.close()

@@ -374,9 +374,6 @@
     // Open at the height the link asks for: a filter or an origin means a question to answer.
     var asked = P.FILTER_KEYS.some(function (k) { return state[k]; }) || state.dari;
     app.chips = buildChips(app);
-    // The box the map was made with (read before the chips and the sheet join the document).
-    var css = getComputedStyle(document.documentElement);
-    placed = [css.getPropertyValue("--pk-atas").trim(), css.getPropertyValue("--pk-bawah").trim()];
     var mapEl = map.getContainer();
     mapEl.parentNode.insertBefore(app.chips, mapEl);
     mapEl.parentNode.insertBefore(panel, mapEl);
@@ -388,6 +385,10 @@
       // The observer's own sizes (measured in the browser's layout, none forced here); the
       // map's box changes only when they differ from the box in force.
       var watch = new ResizeObserver(function (entries) {
+        if (!placed) {  // the box the map was made with (the style is up to date here)
+          var css = getComputedStyle(document.documentElement);
+          placed = [css.getPropertyValue("--pk-atas").trim(), css.getPropertyValue("--pk-bawah").trim()];
+        }
         entries.forEach(function (e) {
           var box = e.borderBoxSize && e.borderBoxSize[0];
           sizes[e.target === panel ? "panel" : "chips"] = box ? box.blockSize : e.target.offsetHeight;

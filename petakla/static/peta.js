@@ -593,8 +593,9 @@
 
   // The view's icons (a hundred-odd clusters and lone markers at 1,000 facilities) go on the
   // map in slices too: `draw` runs with the cluster group's visible layer collecting what it
-  // is given, which then joins the map SLICE_MS at a time. A move meanwhile adds the rest at
-  // once first (MarkerCluster then redraws from a complete map, as after its own addLayers).
+  // is given, which then joins the map SLICE_MS at a time. A move or resize meanwhile adds the
+  // rest at once first (MarkerCluster then redraws from a complete map, as after its own
+  // addLayers).
   function drawInSlices(cluster, draw, done) {
     var shown = cluster._featureGroup, queue = [], map = cluster._map;
     shown.addLayer = function (layer) { queue.push(layer); return shown; };
@@ -603,12 +604,15 @@
     function flush() {
       for (; next < queue.length; next++) shown.addLayer(queue[next]);
     }
-    if (queue.length <= SYNC_ICONS) { flush(); done(); return; }
-    map.on("movestart", flush);
+    // A move already under way ends with MarkerCluster's redraw (zoomend, moveend): it needs
+    // the complete view, so no slices then.
+    var moving = map._animatingZoom || cluster._inZoomAnimation || (map._panAnim && map._panAnim._inProgress);
+    if (queue.length <= SYNC_ICONS || moving) { flush(); done(); return; }
+    map.on("movestart move", flush);  // "move": also a resize (invalidateSize has no start)
     inSlices(queue, function (layer, i) {
       if (i >= next) { shown.addLayer(layer); next = i + 1; }
     }, function () {
-      map.off("movestart", flush);
+      map.off("movestart move", flush);
       done();
     }, 4);
   }
