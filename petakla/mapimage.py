@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from urllib.parse import quote
 
 from .config import Config
 from .geo import Boundaries
@@ -18,7 +19,7 @@ from .model import Facility
 from .regions import City
 from .vocab import Vocab
 
-PICTURE_DIR = "peta/gambar"  # below the site root: one file per kecamatan and per category
+PICTURE_DIR = "peta/gambar"  # names of the pictures (kind-slug); they ride in their pages
 WIDTH, HEIGHT = 600, 420  # the picture's box, as the map's (situs.css: .pk-peta 420 px high)
 MARGIN = 14  # px around what is drawn
 MIN_SPAN = 0.01  # degrees (about 1 km): a lone facility is not drawn across the whole box
@@ -26,8 +27,15 @@ DOT_R = 5  # px; 7 on a picture of few dots (they are easier to see)
 
 
 def picture_path(kind: str, slug: str) -> str:
-    """Site path of a page's picture; kind is "kecamatan" or "kategori"."""
+    """Name of a page's picture in pictures(); kind is "kecamatan" or "kategori"."""
     return f"{PICTURE_DIR}/{kind}-{slug}.svg"
+
+
+def data_url(svg: str) -> str:
+    """The picture as the `src` of its page's <img>: no request to wait for (it is the largest
+    thing the page paints first, Lighthouse's LCP). Percent-encoded, not base64: it stays text
+    that gzip compresses with the page."""
+    return "data:image/svg+xml," + quote(svg, safe="/:=',.-")
 
 
 def _rings(geom) -> list[list[tuple[float, float]]]:
@@ -66,23 +74,23 @@ def picture(points: Sequence[tuple[float, float, str]], shapes: Sequence,
     def xy(lat: float, lon: float) -> str:
         return f"{ox + (lon - w) * kx * scale:.1f} {oy + (n - lat) * scale:.1f}"
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-             f'width="{WIDTH}" height="{HEIGHT}">',
-             f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#eef3f1"/>']
+    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {WIDTH} {HEIGHT}' "
+             f"width='{WIDTH}' height='{HEIGHT}'>",
+             f"<rect width='{WIDTH}' height='{HEIGHT}' fill='#eef3f1'/>"]
     if rings:
         d = "".join("M" + "L".join(xy(lat, lon) for lon, lat in r) + "Z" for r in rings)
-        parts.append(f'<path d="{d}" fill="#fff" stroke="#90a4ae" stroke-width="1" '
-                     'stroke-linejoin="round" fill-rule="evenodd"/>')
+        parts.append(f"<path d='{d}' fill='#fff' stroke='#90a4ae' stroke-width='1' "
+                     "stroke-linejoin='round' fill-rule='evenodd'/>")
     r = DOT_R if len(points) > 60 else DOT_R + 2
     by_colour: dict[str, list[str]] = {}
     for lat, lon, colour in points:
         by_colour.setdefault(colour, []).append(xy(lat, lon))
     for colour, where in by_colour.items():
         # one circle per facility (a dot each, counted by tests), one group per colour
-        dots = "".join(f'<circle cx="{p.split()[0]}" cy="{p.split()[1]}" r="{r}"/>'
+        dots = "".join(f"<circle cx='{p.split()[0]}' cy='{p.split()[1]}' r='{r}'/>"
                        for p in where)
-        parts.append(f'<g fill="{colour}" stroke="#fff" stroke-width="1.5">{dots}</g>')
-    parts.append("</svg>\n")
+        parts.append(f"<g fill='{colour}' stroke='#fff' stroke-width='1.5'>{dots}</g>")
+    parts.append("</svg>")
     return "".join(parts)
 
 

@@ -16,9 +16,9 @@ from markupsafe import Markup, escape
 from .assets import icon_svg
 from .config import Config
 from .export import CSV_NOTE, column_docs
-from .geo import boundary_source
+from .geo import boundary_source, load_boundaries
 from .hours import jam_buka_text
-from .mapimage import picture_path
+from .mapimage import data_url, picture_path, pictures
 from .maps import mini_map_src
 from .model import APPROX_LABELS, Facility
 from .osm_export import osm_summary
@@ -200,20 +200,25 @@ def facility_pages(config: Config, vocab: Vocab, facilities: list[Facility],
             for f in facilities if not f.protected}
 
 
-def _picture(kind: str, slug: str, groups) -> dict:
-    """The map picture of a kecamatan or kategori page (mapimage.pictures() draws one exactly
-    when a facility of the page has a location) and how many dots it shows."""
+def _picture(drawn: dict[str, str], kind: str, slug: str, groups) -> dict:
+    """The map picture of a kecamatan or kategori page as its <img> src (mapimage.pictures()
+    draws one exactly when a facility of the page has a location) and how many dots it shows."""
+    svg = drawn.get(picture_path(kind, slug))
     located = sum(1 for _, items in groups for f in items if f.has_location)
-    return {"picture": picture_path(kind, slug) if located else "", "located": located}
+    return {"picture": data_url(svg) if svg else "", "located": located}
 
 
 def generate_pages(config: Config, vocab: Vocab, city: City,
                    facilities: list[Facility], site_url: str = "", memo=None,
-                   with_facilities: bool = True) -> dict[str, str]:
+                   with_facilities: bool = True,
+                   drawn: dict[str, str] | None = None) -> dict[str, str]:
     """`memo` (preview.Memo, the live preview's): facility pages made by an earlier rebuild
     from the same record are reused. Without `with_facilities` the facility pages are left
-    out (site.build_site() has them made by another process: facility_pages())."""
+    out (site.build_site() has them made by another process: facility_pages()). `drawn`:
+    mapimage.pictures() of these facilities, when the caller has them already."""
     env = _env()
+    if drawn is None:
+        drawn = pictures(config, vocab, city, facilities, load_boundaries(config))
     public = [f for f in facilities if not f.protected]
     protected = [f for f in facilities if f.protected]
     by_cat: dict[str, list[Facility]] = defaultdict(list)
@@ -254,7 +259,7 @@ def generate_pages(config: Config, vocab: Vocab, city: City,
              "description": f"Fasilitas ramah anak di Kecamatan {kc.nama}, {config.kota_nama}."},
             env.get_template("kecamatan.md.j2").render(**common, kc=kc, groups=groups, n=n,
                                                        root="../../", **_picture(
-                                                           "kecamatan", kc.slug, groups)))
+                                                           drawn, "kecamatan", kc.slug, groups)))
         pages[f"kecamatan/{kc.slug}/daftar.md"] = HtmlOnly.page(
             {"title": f"Kecamatan {kc.nama} — versi teks",
              "description": f"Daftar lengkap fasilitas ramah anak di Kecamatan {kc.nama}, "
@@ -283,7 +288,7 @@ def generate_pages(config: Config, vocab: Vocab, city: City,
             {"title": cat.label, "description": f"{cat.label}: {cat.klaster.judul}."},
             env.get_template("kategori.md.j2").render(
                 **common, cat=cat, items=items, root="../../",
-                **_picture("kategori", cat.slug, [(None, items)]),
+                **_picture(drawn, "kategori", cat.slug, [(None, items)]),
                 groups=[(kc, g) for kc, g in groups if g], contacts=contacts,
                 protected_counts=[(kc, protected_count[kc.kode]) for kc in city.kecamatan]))
     pages["data/index.md"] = env.get_template("data.md.j2").render(

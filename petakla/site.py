@@ -105,10 +105,10 @@ def generate(config: Config, result: CheckResult | None = None, site_url: str = 
     out.update(map_documents(config, vocab, city=city, facilities=facilities, points=points,
                              extras=map_extras(config)))
     out[DATA_FILE] = map_data(facilities)
-    out.update(pictures(config, vocab, city, facilities, boundaries))
     out[CATEGORY_CSS] = category_css(vocab)
     out.update(generate_pages(config, vocab, city, facilities, site_url=site_url, memo=memo,
-                              with_facilities=early is None))
+                              with_facilities=early is None,
+                              drawn=pictures(config, vocab, city, facilities, boundaries)))
     # /tambah/ and /kontribusi/kolom/; build_site() has the records' own files copied
     # in the background (side_files()): thousands of files no page needs while MkDocs renders
     out.update(form_files(config, facilities,
