@@ -263,11 +263,11 @@ _full_content: dict[str, tuple[str, str]] = {}  # page src_uri -> (content, what
 @event_priority(50)  # before the search plugin reads the page
 def _search_reads_less(context, page, config, nav):
     """The search plugin reads a generated page without the inside of the elements it would
-    parse and leave out of its index (petakla.searchinput); the page keeps them."""
+    parse and leave out of its index, or nothing of a page it neither indexes nor changes
+    (petakla.searchinput); the page keeps them."""
     content = page.content
-    if (page.file.generated_by is not None and content and searchinput.enabled()
-            and searchinput.ATTRIBUTE in content):
-        shorter = searchinput.for_search(content)
+    if page.file.generated_by is not None and content and searchinput.enabled():
+        shorter = searchinput.for_page(content, page.meta)
         if shorter is not content:
             _full_content[page.file.src_uri] = (content, shorter)
             page.content = shorter

@@ -12,7 +12,12 @@ plugin would end the exclusion at its end tag), no script, style, comment or oth
 declaration, and every `<` a tag. Anything else is left as it is. The page itself keeps its
 full content (mkdocs_hook restores it after the plugin ran); tests/test_build_shortcuts.py
 builds a site both ways and compares every file, the search index included.
-PETAKLA_SEARCH_INPUT=0 turns it off."""
+PETAKLA_SEARCH_INPUT=0 turns it off.
+
+A page excluded from search as a whole (`search: {exclude: true}` in its front matter: every
+facility page) is read by the plugin only to take the plugin's `data-search-*` attributes out
+of it: without any such attribute (`for_page()`), the plugin is given an empty page and
+changes nothing (0.2 ms of each of 10,000 facility pages)."""
 
 from __future__ import annotations
 
@@ -65,6 +70,16 @@ def _element_end(html: str, start: re.Match) -> int | None:
     return None if stack else close.end()
 
 
+def for_page(html: str, meta: dict) -> str:
+    """What the search plugin is given to read of a page with this front matter: for_search(),
+    or nothing at all if the plugin neither indexes the page nor would change it."""
+    search = meta.get("search")
+    if (isinstance(search, dict) and search.get("exclude")
+            and PLUGIN_ATTRIBUTES not in html):
+        return ""
+    return for_search(html) if ATTRIBUTE in html else html
+
+
 def for_search(html: str) -> str:
     """`html` with the inside of every plainly ignorable `data-search-exclude` element
     removed (see the module's docstring); `html` itself if there is none."""
@@ -93,6 +108,7 @@ def for_search(html: str) -> str:
 
 # What the search plugin removes from a page's content after indexing it (its own pattern).
 PLUGIN_REMOVES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+PLUGIN_ATTRIBUTES = "data-search-"  # in every match of PLUGIN_REMOVES
 
 
 def restored(current: str, full: str, shorter: str) -> str | None:

@@ -127,7 +127,8 @@ def test_raw_html_blocks_set_aside_leave_every_page_byte_identical(fixture_site,
 
 def test_search_reads_less_and_leaves_the_index_and_every_page_byte_identical(
         fixture_site, tmp_path, monkeypatch):
-    """petakla.searchinput: the search plugin reads the excluded lists emptied."""
+    """petakla.searchinput: the search plugin reads the excluded lists emptied, and nothing of
+    the pages it leaves out of its index (the facility pages)."""
     import json
 
     import petakla.searchinput as searchinput
@@ -142,9 +143,20 @@ def test_search_reads_less_and_leaves_the_index_and_every_page_byte_identical(
         emptied.append(len(html) - len(shorter))
         return shorter
 
+    for_page = searchinput.for_page
+    unread = []
+
+    def counting_pages(html, meta):
+        given = for_page(html, meta)
+        unread.append(given == "")
+        return given
+
     monkeypatch.setattr(searchinput, "for_search", counting)
+    monkeypatch.setattr(searchinput, "for_page", counting_pages)
     assert build_site(config, site_dir=tmp_path / "short") == 0
     assert len(emptied) >= 3 and min(emptied) > 0  # /mutu/, /laporan/, /cakupan/
+    facilities = sum(not f.protected for f in check(config).facilities)
+    assert sum(unread) >= facilities  # pages left out of search: the plugin reads nothing
     monkeypatch.setenv("PETAKLA_SEARCH_INPUT", "0")
     assert build_site(config, site_dir=tmp_path / "long") == 0
     short, long = digest(tmp_path / "short"), digest(tmp_path / "long")
@@ -339,3 +351,29 @@ def test_without_fork_the_side_files_are_made_in_finish(fixture_site, tmp_path, 
         data = (content.encode("utf-8") if isinstance(content, str)
                 else content.read_bytes() if isinstance(content, Path) else content)
         assert (tmp_path / "site" / uri).read_bytes() == data, uri
+
+
+@pytest.mark.parametrize("html, meta, unread", [
+    ("<h1 id='a'>A</h1><p>x</p>", {"search": {"exclude": True}}, True),
+    # the plugin would take its attributes out of the page: it reads it
+    ('<p data-search-exclude="1">x</p><h2 id="b">B</h2>', {"search": {"exclude": True}}, False),
+    ('<p data-search-boost="2">x</p>', {"search": {"exclude": True}}, False),
+    ("<h1 id='a'>A</h1><p>x</p>", {"search": {"exclude": False}}, False),
+    ("<h1 id='a'>A</h1><p>x</p>", {"search": {"boost": 2}}, False),
+    ("<h1 id='a'>A</h1><p>x</p>", {}, False),
+])
+def test_a_page_left_out_of_search_is_not_read_unless_the_plugin_would_change_it(
+        html, meta, unread):
+    import re
+
+    from material.plugins.search.plugin import SearchIndex
+
+    from petakla.searchinput import PLUGIN_REMOVES, for_page
+
+    given = for_page(html, meta)
+    assert (given == "") == unread
+    if unread:  # what the plugin does with the page: nothing to the index, nothing to it
+        page = type("P", (), {"meta": meta, "content": html, "toc": [], "url": "a/"})()
+        index = SearchIndex()
+        index.add_entry_from_context(page)
+        assert index.entries == [] and re.sub(PLUGIN_REMOVES, "", html) == html
