@@ -17,7 +17,16 @@ from .parallel import can_fork
 Task = Callable[[], dict[str, str | bytes]]
 
 
-def _run(tasks: list[Task], tiles: str, dest: Path, worker: int) -> None:
+FIRST = "first.pickle"  # in the staging folder: what `first` returned, for the parent
+
+
+def _run(tasks: list[Task], tiles: str, dest: Path, worker: int,
+         first: Callable[[], dict] | None = None, signal: int = -1,
+         close: tuple[int, ...] = ()) -> None:
+    for fd in close:  # the other processes' ends of the parent's pipe
+        os.close(fd)
+    if first is not None:
+        _hand_over(first, dest, signal)
     manifest = []
     for task in tasks:
         for uri, content in task().items():
@@ -30,12 +39,37 @@ def _run(tasks: list[Task], tiles: str, dest: Path, worker: int) -> None:
     (dest / f"w{worker}.json").write_text(json.dumps(manifest), encoding="utf-8")
 
 
+def _hand_over(first: Callable[[], dict], dest: Path, signal: int) -> None:
+    """Compute `first`, pickle it into a file (the page cache, not this process, then holds
+    it) and tell the parent through `signal` ("1": done, "0": failed; the parent then
+    computes it itself)."""
+    done = b"0"
+    try:
+        part = dest / f"{FIRST}.part"
+        with open(part, "wb") as out:
+            pickle.dump(first(), out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(part, dest / FIRST)
+        done = b"1"
+    except Exception:  # noqa: BLE001 - the parent makes it the long way and reports errors
+        pass
+    finally:
+        os.write(signal, done)
+        os.close(signal)
+
+
 class SideFiles:
     """Runs `tasks` (each returns {site path: content}) in background processes writing into
-    the staging folder `dest`; `finish(site)` waits and moves every file into the site."""
+    the staging folder `dest`; `finish(site)` waits and moves every file into the site.
 
-    def __init__(self, tasks: list[Task], tiles: str, dest: Path, workers: int | None = None):
-        self.dest, self.tiles = dest, tiles
+    `first`, if given, is computed by the first background process before its tasks, and
+    `first_result()` hands it to this process: a part of generate() the build needs soon (the
+    facility pages) is made on another core while this one goes on, without a process more
+    (each forked process counts the parent's memory once more)."""
+
+    def __init__(self, tasks: list[Task], tiles: str, dest: Path, workers: int | None = None,
+                 first: Callable[[], dict] | None = None):
+        self.dest, self.tiles, self.first = dest, tiles, first
+        self.signal = -1
         n = max(1, min(workers or (os.cpu_count() or 1) - 1, len(tasks)))  # one core stays free
         # fork: the records are already in memory; nothing here holds threads or locks yet.
         # Without fork (the tasks are closures, not picklable) they run in finish() instead.
@@ -45,11 +79,33 @@ class SideFiles:
             self.inline, self.parts = tasks, 1
             return
         self.parts = n
-        self.procs = [mp.get_context("fork").Process(target=_run, daemon=True,
-                                                     args=(tasks[i::n], tiles, dest, i))
-                      for i in range(n)]
-        for proc in self.procs:
-            proc.start()
+        pipe = os.pipe() if first is not None else ()
+        ctx = mp.get_context("fork")
+        for i in range(n):
+            extra = ((first, pipe[1], (pipe[0],)) if i == 0 and pipe
+                     else (None, -1, pipe))
+            self.procs.append(ctx.Process(target=_run, daemon=True,
+                                          args=(tasks[i::n], tiles, dest, i, *extra)))
+            self.procs[-1].start()
+        if pipe:
+            os.close(pipe[1])
+            self.signal = pipe[0]
+
+    def first_result(self) -> dict:
+        """What `first()` returns: from the background process, or computed here (without
+        fork, or if that process failed)."""
+        if self.signal < 0:
+            return self.first() if self.first else {}
+        with os.fdopen(self.signal, "rb") as signal:  # waits for the process to say
+            done = signal.read(1) == b"1"
+        self.signal = -1
+        path = self.dest / FIRST
+        if not done or not path.is_file():
+            return self.first()
+        with open(path, "rb") as src:
+            out = pickle.load(src)
+        path.unlink()
+        return out
 
     def wait(self) -> None:
         """Raise RuntimeError if a file could not be made."""
@@ -80,50 +136,6 @@ class SideFiles:
             if proc.is_alive():
                 proc.kill()
             proc.join()
-
-
-class Early:
-    """One part of generate() computed by a forked process while this one goes on (MkDocs
-    loads its configuration and theme, the other pages are made): `result()` waits for it.
-    The same function, the same bytes; if the process fails, or without fork, the part is
-    computed here instead."""
-
-    def __init__(self, fn: Callable[[], dict]):
-        self.fn, self.pid, self.fd = fn, 0, -1
-        if not can_fork():
-            return
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: compute, send, leave without running the parent's cleanup
-            status = 1
-            try:
-                with os.fdopen(write, "wb") as out:
-                    pickle.dump(fn(), out, protocol=pickle.HIGHEST_PROTOCOL)
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write)
-        self.pid, self.fd = pid, read
-
-    def result(self) -> dict:
-        if not self.pid:
-            return self.fn()
-        try:
-            with os.fdopen(self.fd, "rb") as src:
-                data = src.read()
-        finally:
-            _, status = os.waitpid(self.pid, 0)
-            self.pid = 0
-        if status != 0 or not data:
-            return self.fn()
-        return pickle.loads(data)
-
-    def cancel(self) -> None:
-        if self.pid:
-            try:
-                os.kill(self.pid, 9)
-                os.waitpid(self.pid, 0)
-            except OSError:
-                pass
-            os.close(self.fd)
-            self.pid = 0
+        if self.signal >= 0:
+            os.close(self.signal)
+            self.signal = -1

@@ -21,7 +21,7 @@ from html import escape
 from pathlib import Path
 
 from .assets import static_files, vendor_files
-from .background import Early, SideFiles
+from .background import SideFiles
 from .config import Config
 from .coverage import coverage_files, map_extras
 from .csp import add_csp, tile_origin
@@ -57,8 +57,9 @@ class _Plan:
     result: CheckResult
     side_files: bool = True
     info: BuildInfo | None = None
-    # coverage_files() and the facility pages, made by a forked process meanwhile
-    early: Early | None = None
+    # coverage_files() and the facility pages, made by a background process meanwhile
+    # (SideFiles.first_result())
+    early: SideFiles | None = None
 
 
 _planned: dict[Path, _Plan] = {}
@@ -118,7 +119,7 @@ def generate(config: Config, result: CheckResult | None = None, site_url: str = 
     out.update(laporan_files(config, vocab, city, facilities, info or build_info(config.root),
                              with_side_files=with_side_files))
     if early is not None:
-        out.update(early.result())
+        out.update(early.first_result())
     if with_side_files or memo is not None:
         out.update(posters(facilities, site_url, config.judul, config.kota_nama, memo=memo))
     tiles = tile_origin(config.tiles)
@@ -127,9 +128,6 @@ def generate(config: Config, result: CheckResult | None = None, site_url: str = 
             out[uri] = (add_csp(content, tiles) if memo is None
                         else memo.get(("csp", content, tiles), lambda c=content: add_csp(c, tiles)))
     return out
-
-
-EARLY_MAX = 5000  # facilities: above, _early_files() is made in the build's own process
 
 
 def _early_files(config: Config, result: CheckResult, site_url: str) -> dict[str, Content]:
@@ -432,21 +430,20 @@ def _build_locked(config: Config, result: CheckResult, target: Path, strict: boo
     if epoch:
         os.environ["SOURCE_DATE_EPOCH"] = epoch
     job: SideFiles | None = None
-    early: Early | None = None
     try:
         cfg = mkdocs_config(config_file=str(config.root / "mkdocs.yml"), site_dir=str(tmp),
                             strict=strict)
-        # The coverage page, its charts and the facility pages are made by
-        # another process while MkDocs starts and the other pages are made. Not for large
-        # sites: the pages then sit in both processes' memory (10k: 1.12 GB summed RSS
-        # against 0.96 GB without), and the build's peak memory has a limit.
-        if len(result.facilities) <= EARLY_MAX:
-            early = Early(lambda: _early_files(config, result, cfg.site_url or ""))
-        # Posters (QR codes) and downloads are made on the other cores while MkDocs renders.
+        # Posters (QR codes) and downloads are made on the other cores while MkDocs renders;
+        # first of all, the coverage page, its charts and the facility pages, while MkDocs
+        # starts and this process makes the other pages. The first background process makes
+        # them and hands them over in a file, not one more process: each forked process
+        # counts this one's memory once more (10k: a process of its own for the pages took
+        # the build's summed RSS from 0.96 to 1.12 GB), and it would hold them until read.
         info = build_info(config.root)
-        job = SideFiles(side_files(config, result, cfg.site_url or "", info),
-                        tile_origin(config.tiles), staging)
-        _planned[config.root] = _Plan(result, side_files=False, info=info, early=early)
+        site_url = cfg.site_url or ""
+        job = SideFiles(side_files(config, result, site_url, info), tile_origin(config.tiles),
+                        staging, first=lambda: _early_files(config, result, site_url))
+        _planned[config.root] = _Plan(result, side_files=False, info=info, early=job)
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             build(cfg)
@@ -463,8 +460,6 @@ def _build_locked(config: Config, result: CheckResult, target: Path, strict: boo
     finally:
         if job:
             job.cancel()
-        if early:
-            early.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         _planned.pop(config.root, None)
         if saved_epoch is None:

@@ -303,23 +303,46 @@ def test_report_files_made_in_the_background_are_the_ones_generate_makes(fixture
         assert (tmp_path / "site" / uri).read_bytes() == data, uri
 
 
-def test_pages_made_by_another_process_are_what_generate_makes(fixture_site, generated):
-    """build_site() has the coverage page, its charts and the facility pages made by a
-    forked process (background.Early): the same as generate() makes in one process."""
-    from petakla.background import Early
+def test_pages_made_by_another_process_are_what_generate_makes(fixture_site, generated,
+                                                                tmp_path):
+    """build_site() has the coverage page, its charts and the facility pages made by the first
+    background process before its own files (SideFiles(first=)): the same as generate()
+    makes in one process."""
     from petakla.site import _early_files
 
     config = load_config(fixture_site.root)
     result = check(config)
-    early = Early(lambda: _early_files(config, result, fixture_site.url))
-    assert early.pid  # forked
-    made = early.result()
+    job = SideFiles([lambda: {}], tile_origin(config.tiles), tmp_path,
+                    first=lambda: _early_files(config, result, fixture_site.url))
+    assert job.procs and job.signal >= 0  # forked, with a pipe to hear back on
+    made = job.first_result()
+    assert not (tmp_path / "first.pickle").exists()  # handed over, then removed
+    job.wait()
     assert any(uri.endswith(".svg") for uri in made) and "cakupan/index.md" in made
     assert sum(uri.startswith("fasilitas/") for uri in made) >= 5
     for uri, content in made.items():
         assert content == generated[uri] and type(content) is type(generated[uri]), uri
     assert [getattr(made[u], "meta", None) for u in made] == [
         getattr(generated[u], "meta", None) for u in made]
+
+
+def test_pages_the_background_process_could_not_make_are_made_here(tmp_path):
+    """If the first background process fails to make `first`, or never says (killed), the
+    build makes it itself; the other files are still made."""
+    def failing() -> dict:
+        raise ValueError("gagal")
+
+    job = SideFiles([lambda: {"a.txt": "a"}], "", tmp_path, first=failing)
+    with pytest.raises(ValueError, match="gagal"):  # made here: the error is the build's
+        job.first_result()
+    job.finish(tmp_path / "site")
+    assert (tmp_path / "site" / "a.txt").read_text() == "a"
+    slow = SideFiles([lambda: {}], "", tmp_path, first=lambda: __import__("time").sleep(60))
+    slow.procs[0].kill()
+    slow.procs[0].join()
+    slow.first = lambda: {"b.txt": "b"}
+    assert slow.first_result() == {"b.txt": "b"}
+    slow.cancel()
 
 
 def test_a_background_process_that_fails_fails_the_build_step(fixture_site, tmp_path):
