@@ -18,6 +18,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import clean_directory, get_build_date
 
 from petakla import rawblocks, searchinput
+from petakla.blockmemo import TitledMemo
 from petakla.config import load_config
 from petakla.csp import add_csp, tile_origin
 from petakla.form import FORM_ORIGINALS
@@ -58,7 +59,7 @@ THEME_DIR = Path(__file__).parent / "theme"
 
 
 def on_config(config):
-    # Our main.html (nav memo, see _nav_key) goes before Material's own templates.
+    # Our main.html (block memos, see _nav_key) goes before Material's own templates.
     if str(THEME_DIR) not in config.theme.dirs:
         config.theme.dirs.insert(0, str(THEME_DIR))
     # The site's name is the configured city's (another city changes only [tool.petakla]).
@@ -80,7 +81,8 @@ def _nav_key(page, block: str) -> str | None:
 
 
 def on_env(env, config, files):
-    env.globals.update(pk_nav_memo={}, pk_nav_key=_nav_key)  # a fresh memo every build
+    # fresh memos every build (petakla/blockmemo.py)
+    env.globals.update(pk_nav_memo={}, pk_titled=TitledMemo(), pk_nav_key=_nav_key)
     env.bytecode_cache = template_cache()  # the theme's templates compiled once, not per build
     return env
 

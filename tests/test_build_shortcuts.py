@@ -1,8 +1,8 @@
 """The build's shortcuts for large sites give exactly what the long way gives: HTML-only pages
 skip the Markdown pass (pages.HtmlOnly), pages outside the navigation share one rendering of
-the navigation (mkdocs_hook._nav_key), the search plugin reads pages without the lists it
-leaves out of its index (petakla.searchinput), and posters and downloads are made by
-background processes (background.SideFiles)."""
+the navigation, header, styles, scripts and footer (petakla.blockmemo), the search plugin
+reads pages without the lists it leaves out of its index (petakla.searchinput), and posters
+and downloads are made by background processes (background.SideFiles)."""
 
 from __future__ import annotations
 
@@ -87,9 +87,20 @@ def test_html_only_pages_are_what_python_markdown_makes_of_them(fixture_site, ge
 
 def test_the_navigation_shortcut_leaves_every_page_byte_identical(fixture_site, tmp_path,
                                                                   monkeypatch):
+    from petakla.blockmemo import TitledMemo
+
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     config = load_config(fixture_site.root)
+    titles = []
+    get = TitledMemo.get
+
+    def counting(self, key, title):
+        titles.append(title)
+        return get(self, key, title)
+
+    monkeypatch.setattr(TitledMemo, "get", counting)
     assert build_site(config, site_dir=tmp_path / "memo") == 0
+    assert len(set(titles)) >= 4  # headers reused with other titles
     monkeypatch.setenv("PETAKLA_NAV_MEMO", "0")
     assert build_site(config, site_dir=tmp_path / "full") == 0
     memo, full = digest(tmp_path / "memo"), digest(tmp_path / "full")
@@ -400,3 +411,24 @@ def test_a_page_left_out_of_search_is_not_read_unless_the_plugin_would_change_it
         index = SearchIndex()
         index.add_entry_from_context(page)
         assert index.entries == [] and re.sub(PLUGIN_REMOVES, "", html) == html
+
+
+def test_a_header_is_reused_only_for_a_title_put_where_the_first_one_was():
+    from petakla.blockmemo import TitledMemo
+
+    header = ('<header><a title="Peta">Peta</a><div class="md-header__topic" '
+              'data-md-component="header-topic">\n  <span class="md-ellipsis">\n    Peta\n'
+              '  </span>\n</div></header>')
+    memo = TitledMemo()
+    assert memo.put("k", "Peta", header) == header
+    assert memo.has("k", "Taman A") and memo.get("k", "Taman A") == header.replace(
+        "    Peta\n", "    Taman A\n")
+    # a title that escaping would change, a missing or empty one: rendered anew
+    assert not memo.has("k", "A & B") and not memo.has("k", None) and not memo.has("k", "")
+    assert not memo.has(None, "Taman A") and not memo.has("other", "Taman A")
+    odd = TitledMemo()  # the title is not where Material puts it: never reused
+    odd.put("k", "Lain", header)
+    assert not odd.has("k", "Taman A")
+    twice = TitledMemo()
+    twice.put("k", "Peta", header + header)
+    assert not twice.has("k", "Taman A")
