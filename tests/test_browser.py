@@ -56,7 +56,7 @@ def test_page_has_no_errors(page, site_url, screenshot_dir, name, path, frame_sr
         frame = map_frame(page, frame_src)
         assert frame.locator("html").get_attribute("data-pk-ready") == str(n_markers)
         assert frame.locator(".pk-marker, .marker-cluster").first.is_visible()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("networkidle", timeout=45_000)  # a loaded machine
     shot(page, screenshot_dir, name)
     page.context.recorder.assert_clean()
 
@@ -75,7 +75,7 @@ def test_error_recorder_sees_errors_inside_map_frames(page, site_url):
 def test_only_local_requests_and_aborted_tiles(page, site_url):
     page.goto(site_url + "peta/")
     map_frame(page, "peta.html")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("networkidle", timeout=45_000)  # a loaded machine
     rec = page.context.recorder
     print(f"\nhosts requested: {sorted(set(rec.hosts))}")
     assert set(rec.hosts) == {LOCAL, TILE_HOST}  # the tiles are attempted, nothing else
