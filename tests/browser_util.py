@@ -228,6 +228,11 @@ def settle(frame: Frame, timeout: float = 10_000) -> None:
     frame.wait_for_function(_RUNNING, timeout=timeout)
 
 
+# Longest wait for a page state. Tests wait for states, never for time, so this bounds only a
+# failure; 15 s was reached once by a network-idle wait on a loaded 2-core machine.
+WAIT_MS = 30_000
+
+
 def new_page(browser, **options):
     """A page in a fresh context (its own profile) whose requests are recorded and, but for
     127.0.0.1, aborted (ctx.recorder). The caller closes the context."""
@@ -235,5 +240,5 @@ def new_page(browser, **options):
     ctx.recorder = Recorder()
     ctx.recorder.attach(ctx)
     page = ctx.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(WAIT_MS)
     return ctx, page

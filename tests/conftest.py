@@ -137,6 +137,8 @@ def context(browser):
 
 @pytest.fixture
 def page(context):
+    from browser_util import WAIT_MS
+
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(WAIT_MS)
     return page
