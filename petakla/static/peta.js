@@ -394,8 +394,10 @@
           var m = app.markerOf(id);
           if (!m || !cluster.hasLayer(m)) return;
           cluster.zoomToShowLayer(m, function () {
-            if (popup !== false) withPopup(m).openPopup();
+            // The view settled first, then the popup: its autoPan keeps it inside the map's box
+            // (opened before a fitBounds, it was left half outside on a wide screen).
             if (done) done(m);
+            if (popup !== false) withPopup(m).openPopup();
           });
         });
       });
@@ -416,7 +418,9 @@
       if (originMarker) map.removeLayer(originMarker);
       originMarker = L.circleMarker(point, { radius: 8, color: "#0d47a1", weight: 3, fillOpacity: 0.4 })
         .bindTooltip(label).addTo(map);
-      map.setView(point, Math.max(map.getZoom(), 14));
+      // Not animated: Leaflet starts a zoom animation in the next frame, unseen by whenStill, and
+      // its end would put the origin back in the middle after the answer fitted the view.
+      map.setView(point, Math.max(map.getZoom(), 14), { animate: false });
       app.apply();
     };
     app.clearOrigin = function () {
