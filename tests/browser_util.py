@@ -120,7 +120,7 @@ def map_frame(page: Page, src_part: str) -> Frame:
     handle = iframe.element_handle()
     frame = handle.content_frame()
     assert frame is not None, f"no document in iframe {src_part}"
-    frame.locator("html[data-pk-ready]").wait_for(state="attached", timeout=15_000)
+    frame.locator("html[data-pk-ready]").wait_for(state="attached", timeout=WAIT_MS)
     return frame
 
 
@@ -154,7 +154,7 @@ def form_frame(page: Page, base_url: str) -> Frame:
     page.goto(base_url + "tambah/")
     frame = page.locator("iframe[src*='form.html']").element_handle().content_frame()
     assert frame is not None
-    frame.locator("html[data-pk-ready]").wait_for(state="attached", timeout=15_000)
+    frame.locator("html[data-pk-ready]").wait_for(state="attached", timeout=WAIT_MS)
     return frame
 
 

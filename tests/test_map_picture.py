@@ -127,5 +127,8 @@ def test_the_full_map_link_opens_the_same_view(page: Page, site_url):
     page.goto(site_url + "kategori/ruang-laktasi/")
     page.get_by_role("link", name="Buka di peta lengkap").click()
     page.wait_for_url("**/peta/#kategori=ruang-laktasi")
+    # Material's instant navigation changes the address before it swaps the page's content:
+    # until then the kategori page's picture button is still there for map_frame to press.
+    page.locator(".pk-peta-buka").wait_for(state="detached")
     frame = map_frame(page, "peta.html")
     frame.wait_for_function("() => document.documentElement.dataset.pkShown === '1'")
