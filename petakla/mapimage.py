@@ -1,5 +1,5 @@
 """Still pictures of the kecamatan and kategori pages' maps: kelurahan outlines and one dot per
-facility, as a small SVG file drawn at build time.
+facility, as a small SVG drawn at build time and put in the page as a `data:` URL.
 
 A page shows its picture and starts the interactive map (Leaflet, in an iframe) only when the
 visitor asks for it (situs.js): a same-origin iframe runs on the page's main thread, and
@@ -19,16 +19,10 @@ from .model import Facility
 from .regions import City
 from .vocab import Vocab
 
-PICTURE_DIR = "peta/gambar"  # names of the pictures (kind-slug); they ride in their pages
 WIDTH, HEIGHT = 600, 420  # the picture's box, as the map's (situs.css: .pk-peta 420 px high)
 MARGIN = 14  # px around what is drawn
 MIN_SPAN = 0.01  # degrees (about 1 km): a lone facility is not drawn across the whole box
 DOT_R = 5  # px; 7 on a picture of few dots (they are easier to see)
-
-
-def picture_path(kind: str, slug: str) -> str:
-    """Name of a page's picture in pictures(); kind is "kecamatan" or "kategori"."""
-    return f"{PICTURE_DIR}/{kind}-{slug}.svg"
 
 
 def data_url(svg: str) -> str:
@@ -71,51 +65,52 @@ def picture(points: Sequence[tuple[float, float, str]], shapes: Sequence,
     ox = (WIDTH - (e - w) * kx * scale) / 2
     oy = (HEIGHT - (n - s) * scale) / 2
 
-    def xy(lat: float, lon: float) -> str:
-        return f"{ox + (lon - w) * kx * scale:.1f} {oy + (n - lat) * scale:.1f}"
+    def xy(lat: float, lon: float) -> tuple[str, str]:
+        return f"{ox + (lon - w) * kx * scale:.1f}", f"{oy + (n - lat) * scale:.1f}"
 
     parts = [f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {WIDTH} {HEIGHT}' "
              f"width='{WIDTH}' height='{HEIGHT}'>",
              f"<rect width='{WIDTH}' height='{HEIGHT}' fill='#eef3f1'/>"]
     if rings:
-        d = "".join("M" + "L".join(xy(lat, lon) for lon, lat in r) + "Z" for r in rings)
+        d = "".join("M" + "L".join(" ".join(xy(lat, lon)) for lon, lat in r) + "Z"
+                    for r in rings)
         parts.append(f"<path d='{d}' fill='#fff' stroke='#90a4ae' stroke-width='1' "
                      "stroke-linejoin='round' fill-rule='evenodd'/>")
     r = DOT_R if len(points) > 60 else DOT_R + 2
-    by_colour: dict[str, list[str]] = {}
+    by_colour: dict[str, list[tuple[str, str]]] = {}
     for lat, lon, colour in points:
         by_colour.setdefault(colour, []).append(xy(lat, lon))
     for colour, where in by_colour.items():
         # one circle per facility (a dot each, counted by tests), one group per colour
-        dots = "".join(f"<circle cx='{p.split()[0]}' cy='{p.split()[1]}' r='{r}'/>"
-                       for p in where)
+        dots = "".join(f"<circle cx='{x}' cy='{y}' r='{r}'/>" for x, y in where)
         parts.append(f"<g fill='{colour}' stroke='#fff' stroke-width='1.5'>{dots}</g>")
     parts.append("</svg>")
     return "".join(parts)
 
 
 def pictures(config: Config, vocab: Vocab, city: City, facilities: Sequence[Facility],
-             boundaries: Boundaries | None) -> dict[str, str]:
-    """One picture per kecamatan and per (unprotected) category with a located facility."""
+             boundaries: Boundaries | None) -> dict[tuple[str, str], str]:
+    """One picture per kecamatan and per (unprotected) category with a located facility, by
+    ("kecamatan" or "kategori", slug)."""
     shown = [f for f in facilities if not f.protected and f.has_location]
     shapes: dict[str, object] = {}
     if boundaries is not None:
         shapes = dict(zip(boundaries.kode, boundaries.geometries, strict=True))
     (south, west), (north, east) = config.batas
     city_extent = (south, west, north, east)
-    out: dict[str, str] = {}
+    out: dict[tuple[str, str], str] = {}
     for kc in city.kecamatan:
         mine = [f for f in shown if f.kelurahan.kecamatan == kc]
         if not mine:
             continue
         outline = [shapes[k.kode] for k in city.kelurahan_in(kc) if k.kode in shapes]
-        out[picture_path("kecamatan", kc.slug)] = picture(
+        out["kecamatan", kc.slug] = picture(
             [(f.lat, f.lon, f.category.warna) for f in mine], outline)
     every = list(shapes.values())
     for slug, cat in vocab.categories.items():
         mine = [f for f in shown if f.category.slug == slug]
         if cat.dilindungi or not mine:
             continue
-        out[picture_path("kategori", slug)] = picture(
+        out["kategori", slug] = picture(
             [(f.lat, f.lon, cat.warna) for f in mine], every, None if every else city_extent)
     return out

@@ -18,7 +18,7 @@ from .config import Config
 from .export import CSV_NOTE, column_docs
 from .geo import boundary_source, load_boundaries
 from .hours import jam_buka_text
-from .mapimage import data_url, picture_path, pictures
+from .mapimage import data_url, pictures
 from .maps import mini_map_src
 from .model import APPROX_LABELS, Facility
 from .osm_export import osm_summary
@@ -200,10 +200,10 @@ def facility_pages(config: Config, vocab: Vocab, facilities: list[Facility],
             for f in facilities if not f.protected}
 
 
-def _picture(drawn: dict[str, str], kind: str, slug: str, groups) -> dict:
+def _picture(drawn: dict[tuple[str, str], str], kind: str, slug: str, groups) -> dict:
     """The map picture of a kecamatan or kategori page as its <img> src (mapimage.pictures()
     draws one exactly when a facility of the page has a location) and how many dots it shows."""
-    svg = drawn.get(picture_path(kind, slug))
+    svg = drawn.get((kind, slug))
     located = sum(1 for _, items in groups for f in items if f.has_location)
     return {"picture": data_url(svg) if svg else "", "located": located}
 
@@ -211,7 +211,7 @@ def _picture(drawn: dict[str, str], kind: str, slug: str, groups) -> dict:
 def generate_pages(config: Config, vocab: Vocab, city: City,
                    facilities: list[Facility], site_url: str = "", memo=None,
                    with_facilities: bool = True,
-                   drawn: dict[str, str] | None = None) -> dict[str, str]:
+                   drawn: dict[tuple[str, str], str] | None = None) -> dict[str, str]:
     """`memo` (preview.Memo, the live preview's): facility pages made by an earlier rebuild
     from the same record are reused. Without `with_facilities` the facility pages are left
     out (site.build_site() has them made by another process: facility_pages()). `drawn`:
